@@ -1,0 +1,31 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.RegularExpressions;
+
+namespace Router.Tenants;
+
+/// <summary>A tenant's name: <c>^[a-z0-9][a-z0-9_-]{0,63}$</c> (SPEC §2).</summary>
+public readonly partial record struct TenantId
+{
+    private TenantId(string value) => Value = value;
+
+    public string Value { get; }
+
+    public static bool TryParse([NotNullWhen(true)] string? text, out TenantId tenant)
+    {
+        tenant = default;
+        if (text is null || !NamePattern().IsMatch(text))
+        {
+            return false;
+        }
+        tenant = new TenantId(text);
+        return true;
+    }
+
+    public static TenantId Parse(string text) =>
+        TryParse(text, out var tenant) ? tenant : throw new FormatException($"'{text}' is not a valid tenant name.");
+
+    public override string ToString() => Value;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
+    internal static partial Regex NamePattern();
+}
