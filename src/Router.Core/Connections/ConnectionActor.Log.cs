@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Router.Connections;
+
+internal sealed partial class ConnectionActor
+{
+    private static partial class Log
+    {
+        [LoggerMessage(3000, LogLevel.Information, "Connection {ConnectionId} on {Tenant} closed ({Reason}) after {Duration}, {Delivered} events delivered", EventName = "ConnectionClosed")]
+        public static partial void Closed(ILogger logger, string tenant, string connectionId, CloseReason reason, long delivered, TimeSpan duration);
+
+        [LoggerMessage(3001, LogLevel.Warning, "Connection {ConnectionId} on {Tenant} overflowed its buffer of {Capacity} events and is disconnected", EventName = "ConnectionOverflowed")]
+        public static partial void Overflowed(ILogger logger, string tenant, string connectionId, int capacity);
+
+        [LoggerMessage(3002, LogLevel.Warning, "Connection {ConnectionId} on {Tenant} faulted", EventName = "ConnectionFaulted")]
+        public static partial void Faulted(ILogger logger, string tenant, string connectionId, Exception exception);
+    }
+}

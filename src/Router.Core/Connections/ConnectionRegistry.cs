@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Router.Tenants;
+
+namespace Router.Connections;
+
+/// <summary>
+/// Every open connection of this node, with counts per tenant and per queue for health (and limits), and a
+/// way to reach them all at shutdown. Thread-safe; touched once per connection open and close, never per event.
+/// </summary>
+internal sealed class ConnectionRegistry
+{
+    private readonly ConcurrentDictionary<ConnectionActor, byte> _connections = new();
+    private readonly ConcurrentDictionary<TenantId, int> _perTenant = new();
+    private readonly ConcurrentDictionary<(TenantId Tenant, string Queue), int> _perQueue = new();
+
+    public int Count => _connections.Count;
+
+    public int CountFor(TenantId tenant) => _perTenant.TryGetValue(tenant, out var count) ? count : 0;
+
+    /// <summary>Connections that follow the queue, whether on its own stream or multiplexed on the tenant stream by name.</summary>
+    public int CountFor(TenantId tenant, string queue) => _perQueue.TryGetValue((tenant, queue), out var count) ? count : 0;
+
+    public void Add(ConnectionActor connection)
+    {
+        _connections.TryAdd(connection, 0);
+        var scope = connection.Filter.Scope;
+        _perTenant.AddOrUpdate(scope.Tenant, 1, (_, n) => n + 1);
+        foreach (var queue in scope.Queues)
+        {
+            _perQueue.AddOrUpdate((scope.Tenant, queue), 1, (_, n) => n + 1);
+        }
+    }
+
+    public void Remove(ConnectionActor connection)
+    {
+        if (!_connections.TryRemove(connection, out _))
+        {
+            return;
+        }
+        var scope = connection.Filter.Scope;
+        Decrement(_perTenant, scope.Tenant);
+        foreach (var queue in scope.Queues)
+        {
+            Decrement(_perQueue, (scope.Tenant, queue));
+        }
+    }
+
+    /// <summary>Asks every connection to close with the reason (e.g. a shutdown frame) and returns their run tasks.</summary>
+    public IReadOnlyList<ConnectionActor> Snapshot() => [.. _connections.Keys];
+
+    private static void Decrement<TKey>(ConcurrentDictionary<TKey, int> counts, TKey key)
+        where TKey : notnull
+    {
+        while (counts.TryGetValue(key, out var current))
+        {
+            if (current <= 1 ? counts.TryRemove(KeyValuePair.Create(key, current)) : counts.TryUpdate(key, current - 1, current))
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace Router.Connections;
+
+/// <summary>Per-connection stream settings (HOCON <c>router.streams</c>); defaults live in hocon/router.conf.</summary>
+public sealed class StreamOptions
+{
+    /// <summary>Sent as <c>retry:</c>: how long EventSource waits before reconnecting.</summary>
+    public TimeSpan Retry { get; set; }
+
+    /// <summary>An idle connection gets <c>event: heartbeat</c> this often, so proxies keep it open.</summary>
+    public TimeSpan Heartbeat { get; set; }
+
+    /// <summary>Outbound buffer per connection, in events, between its queue and its response.</summary>
+    public int BufferEvents { get; set; }
+
+    /// <summary><c>disconnect</c> or <c>drop-oldest</c>: what happens when a live connection's buffer is full.</summary>
+    public string Overflow { get; set; } = null!;
+
+    /// <summary>Events read from the journal per page during replay.</summary>
+    public int ReplayPageSize { get; set; }
+
+    /// <summary>Types delivered even to the tab that published them (HOCON <c>router.streams.echo-always-deliver</c>).</summary>
+    public List<string> EchoAlwaysDeliver { get; set; } = null!;
+
+    internal OverflowPolicy OverflowPolicy => OverflowPolicyNames.Parse(Overflow);
+}

@@ -1,0 +1,9 @@
+using Router.Journal;
+
+namespace Router.Connections;
+
+/// <summary>What a client asked for when it opened a stream, after validation.</summary>
+/// <param name="Filter">Scope, types and echo filter.</param>
+/// <param name="ResumeFrom">The Last-Event-ID position, or null to start live at the head.</param>
+/// <param name="TypeAsEventField">Put the type in the SSE <c>event:</c> field (<c>sseEvent=type</c>).</param>
+internal sealed record StreamRequest(SubscriptionFilter Filter, Position? ResumeFrom, bool TypeAsEventField);

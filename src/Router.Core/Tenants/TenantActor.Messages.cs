@@ -1,0 +1,31 @@
+using Router.Actors;
+using Router.Connections;
+using Router.Journal;
+using Router.Queues;
+
+namespace Router.Tenants;
+
+/// <summary>The protocol of <see cref="TenantActor"/>.</summary>
+internal abstract record TenantMessage
+{
+    /// <summary>Append one batch (all or nothing); the reply completes once it is committed.</summary>
+    public sealed record Append(IReadOnlyList<EventToAppend> Events, TaskCompletionSource<BatchResult> Reply) : TenantMessage;
+
+    /// <summary>Register a connection with the stream its scope names (a queue, or the tenant-level stream).</summary>
+    public sealed record Follow(ConnectionActor Connection, TaskCompletionSource<FollowAck> Reply) : TenantMessage;
+
+    /// <summary>The journal call for <paramref name="Requests"/> finished (sent by the actor to itself).</summary>
+    public sealed record AppendCompleted(IReadOnlyList<Append> Requests, IReadOnlyList<BatchResult>? Results, Exception? Failure) : TenantMessage;
+
+    /// <summary>A child stream had no followers for its idle time and asks to be passivated.</summary>
+    public sealed record StreamIdle(StreamKey Key, ActorRef<QueueMessage> Stream) : TenantMessage;
+
+    /// <summary>A child stream stopped for good (passivated, or given up on by supervision).</summary>
+    public sealed record StreamTerminated(StreamKey Key, StreamHandle Handle) : TenantMessage;
+}
+
+/// <summary>Identifies one incarnation of a child stream, so a late termination notice cannot remove its successor.</summary>
+internal sealed class StreamHandle
+{
+    public ActorRef<QueueMessage> Ref { get; set; } = null!;
+}

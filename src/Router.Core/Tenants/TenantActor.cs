@@ -1,0 +1,307 @@
+using Microsoft.Extensions.Logging;
+using Router.Actors;
+using Router.Events;
+using Router.Journal;
+using Router.Queues;
+using Router.Routing;
+
+namespace Router.Tenants;
+
+/// <summary>
+/// One per active tenant. Appends the tenant's events to the journal with group commit (every batch that
+/// arrives while a commit is in flight joins the next one), then routes each committed event, in position
+/// order, to the queue actors and the tenant-level stream that follow it. Children are created on the first
+/// follower and passivated when idle; the tenant itself passivates when it has no children and no work.
+/// </summary>
+internal sealed partial class TenantActor : Actor<TenantMessage>
+{
+    /// <summary>Upper bound of events in one journal call; a single batch may exceed it and is then sent alone.</summary>
+    private const int MaxEventsPerCommit = 4096;
+
+    private readonly TenantId _tenant;
+    private readonly IEventJournal _journal;
+    private readonly RoutingTable _routing;
+    private readonly TenantDirectory _directory;
+    private readonly ActorTuningOptions _tuning;
+    private readonly ILogger _logger;
+
+    private readonly Dictionary<StreamKey, StreamHandle> _streams = [];
+    private readonly List<TenantMessage.Append> _pending = [];
+    private Task? _inFlight;
+
+    /// <summary>The highest position routed to children; every event at or below it was committed and routed.</summary>
+    private Position _head;
+
+    public TenantActor(TenantId tenant, IEventJournal journal, RoutingTable routing, TenantDirectory directory, ActorTuningOptions tuning, ILogger logger)
+    {
+        _tenant = tenant;
+        _journal = journal;
+        _routing = routing;
+        _directory = directory;
+        _tuning = tuning;
+        _logger = logger;
+    }
+
+    protected internal override async ValueTask PreStartAsync(CancellationToken cancellationToken)
+    {
+        _head = await _journal.ReadHeadAsync(_tenant, cancellationToken);
+        Log.Started(_logger, _tenant.Value, _head.Value);
+    }
+
+    protected internal override async ValueTask ReceiveAsync(TenantMessage message, CancellationToken cancellationToken)
+    {
+        switch (message)
+        {
+            case TenantMessage.Append or TenantMessage.Follow when Context.IsStopping:
+                // Passivation raced with new work: the directory hands it to this tenant's next incarnation.
+                await _directory.ForwardAsync(_tenant, message, cancellationToken);
+                break;
+            case TenantMessage.Append append:
+                _pending.Add(append);
+                StartCommit();
+                break;
+            case TenantMessage.AppendCompleted completed:
+                await CompleteAsync(completed, cancellationToken);
+                StartCommit();
+                break;
+            case TenantMessage.Follow follow:
+                await FollowAsync(follow, cancellationToken);
+                break;
+            case TenantMessage.StreamIdle idle:
+                if (_streams.TryGetValue(idle.Key, out var handle) && handle.Ref == idle.Stream)
+                {
+                    _streams.Remove(idle.Key);
+                    idle.Stream.Stop();
+                    Log.StreamPassivated(_logger, _tenant.Value, idle.Key.ToString());
+                }
+                break;
+            case TenantMessage.StreamTerminated terminated:
+                if (_streams.TryGetValue(terminated.Key, out var current) && current == terminated.Handle)
+                {
+                    _streams.Remove(terminated.Key);
+                }
+                break;
+        }
+    }
+
+    protected internal override ValueTask OnIdleAsync(CancellationToken cancellationToken)
+    {
+        if (_streams.Count == 0 && _pending.Count == 0 && _inFlight is null)
+        {
+            Log.Passivating(_logger, _tenant.Value);
+            Context.Stop();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    protected internal override async ValueTask PostStopAsync()
+    {
+        if (!Context.IsStopping)
+        {
+            // Restarting after a fault: the next incarnation starts clean; waiting publishers retry (503).
+            FailPending(new JournalUnavailableException("The tenant is restarting after a fault; retry."));
+            return;
+        }
+        // Stopping for good (passivation or shutdown): finish what publishers are waiting for.
+        if (_inFlight is not null)
+        {
+            await _inFlight;
+        }
+        while (_pending.Count > 0)
+        {
+            var requests = TakePending();
+            var completed = await CommitAsync(requests);
+            Reply(completed);
+        }
+    }
+
+    private async ValueTask FollowAsync(TenantMessage.Follow follow, CancellationToken cancellationToken)
+    {
+        var scope = follow.Connection.Filter.Scope;
+        var key = new StreamKey(scope.SingleQueue?.Value);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var handle = GetOrSpawn(key);
+            if (await handle.Ref.TellAsync(new QueueMessage.Follow(follow.Connection, _head, follow.Reply), cancellationToken))
+            {
+                return;
+            }
+            // The child was stopped by its supervisor and its notice has not arrived yet: start a fresh one.
+            _streams.Remove(key);
+        }
+        follow.Reply.TrySetException(new JournalUnavailableException($"The stream {key} of tenant {_tenant} cannot be started."));
+    }
+
+    private StreamHandle GetOrSpawn(StreamKey key)
+    {
+        if (_streams.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+        var handle = new StreamHandle();
+        var parent = Context.Self;
+        handle.Ref = Context.Spawn(
+            key.ActorName,
+            () => new QueueActor(_tenant, key, parent, _logger),
+            new ActorOptions(_tuning.MailboxCapacity, _tuning.RestartStrategy, _tuning.QueueIdleAfter),
+            new TenantMessage.StreamTerminated(key, handle));
+        _streams[key] = handle;
+        return handle;
+    }
+
+    private void StartCommit()
+    {
+        if (_inFlight is not null || _pending.Count == 0)
+        {
+            return;
+        }
+        var requests = TakePending();
+        var self = Context.Self;
+        _inFlight = Task.Run(async () =>
+        {
+            var completed = await CommitAsync(requests);
+            // The actor may be stopping (mailbox closed): then the replies cannot wait for routing.
+            if (!await self.TellAsync(completed, CancellationToken.None))
+            {
+                Reply(completed);
+            }
+        });
+    }
+
+    private List<TenantMessage.Append> TakePending()
+    {
+        var count = 0;
+        var events = 0;
+        while (count < _pending.Count && (count == 0 || events + _pending[count].Events.Count <= MaxEventsPerCommit))
+        {
+            events += _pending[count].Events.Count;
+            count++;
+        }
+        var requests = _pending.GetRange(0, count);
+        _pending.RemoveRange(0, count);
+        return requests;
+    }
+
+    private async Task<TenantMessage.AppendCompleted> CommitAsync(List<TenantMessage.Append> requests)
+    {
+        try
+        {
+            var batches = requests.ConvertAll(r => r.Events);
+            var results = await _journal.AppendAsync(_tenant, batches, CancellationToken.None);
+            return new TenantMessage.AppendCompleted(requests, results, null);
+        }
+        catch (Exception exception)
+        {
+            // Ownership boundary: a journal failure belongs to the waiting publishers, not to this actor.
+            Log.AppendFailed(_logger, _tenant.Value, requests.Count, exception);
+            return new TenantMessage.AppendCompleted(requests, null, exception);
+        }
+    }
+
+    private async ValueTask CompleteAsync(TenantMessage.AppendCompleted completed, CancellationToken cancellationToken)
+    {
+        _inFlight = null;
+        if (completed.Results is { } results)
+        {
+            foreach (var batch in results)
+            {
+                foreach (var appended in batch.Events)
+                {
+                    if (!appended.Duplicate)
+                    {
+                        await RouteUpToAsync(appended.Event, cancellationToken);
+                    }
+                }
+            }
+        }
+        Reply(completed);
+    }
+
+    /// <summary>
+    /// Routes <paramref name="committed"/>, first reading from the journal any position between the head and it
+    /// (appended by another node sharing the journal), so children always see positions in order.
+    /// </summary>
+    private async ValueTask RouteUpToAsync(JournalEvent committed, CancellationToken cancellationToken)
+    {
+        if (committed.Position <= _head)
+        {
+            return;
+        }
+        while (committed.Position.Value > _head.Value + 1)
+        {
+            var gap = await _journal.ReadAsync(_tenant, new JournalQuery(_head, (int)Math.Min(500, committed.Position.Value - _head.Value - 1)), cancellationToken);
+            if (gap.Count == 0)
+            {
+                break;
+            }
+            foreach (var e in gap)
+            {
+                await RouteAsync(e, cancellationToken);
+            }
+        }
+        await RouteAsync(committed, cancellationToken);
+    }
+
+    private async ValueTask RouteAsync(JournalEvent stored, CancellationToken cancellationToken)
+    {
+        _head = stored.Position;
+        if (_streams.Count == 0)
+        {
+            return;
+        }
+        var routed = RoutedEvent.From(_tenant, stored, _routing);
+        if (routed is null)
+        {
+            return;
+        }
+        var deliver = new QueueMessage.Deliver(routed);
+        if ((routed.Tiers & RouteTiers.Queue) != 0 && routed.Queue is not null
+            && _streams.TryGetValue(new StreamKey(routed.Queue), out var queue))
+        {
+            await queue.Ref.TellAsync(deliver, cancellationToken);
+        }
+        if (_streams.TryGetValue(StreamKey.TenantLevel, out var tenantStream))
+        {
+            await tenantStream.Ref.TellAsync(deliver, cancellationToken);
+        }
+    }
+
+    private static void Reply(TenantMessage.AppendCompleted completed)
+    {
+        for (var i = 0; i < completed.Requests.Count; i++)
+        {
+            if (completed.Results is { } results)
+            {
+                completed.Requests[i].Reply.TrySetResult(results[i]);
+            }
+            else
+            {
+                completed.Requests[i].Reply.TrySetException(completed.Failure!);
+            }
+        }
+    }
+
+    private void FailPending(Exception failure)
+    {
+        foreach (var append in _pending)
+        {
+            append.Reply.TrySetException(failure);
+        }
+        _pending.Clear();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1000, LogLevel.Debug, "Tenant {Tenant} started at head {Head}", EventName = "TenantStarted")]
+        public static partial void Started(ILogger logger, string tenant, long head);
+
+        [LoggerMessage(1001, LogLevel.Debug, "Tenant {Tenant} is idle and passivates", EventName = "TenantPassivating")]
+        public static partial void Passivating(ILogger logger, string tenant);
+
+        [LoggerMessage(1002, LogLevel.Debug, "Stream {Tenant}/{Queue} is idle and was passivated", EventName = "StreamPassivated")]
+        public static partial void StreamPassivated(ILogger logger, string tenant, string queue);
+
+        [LoggerMessage(1003, LogLevel.Warning, "Append of {Requests} requests to tenant {Tenant} failed", EventName = "AppendFailed")]
+        public static partial void AppendFailed(ILogger logger, string tenant, int requests, Exception exception);
+    }
+}
