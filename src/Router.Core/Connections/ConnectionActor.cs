@@ -130,18 +130,30 @@ internal sealed partial class ConnectionActor
         }
     }
 
-    /// <summary>Runs the connection until the client leaves or <see cref="Close"/> is called. Faults close only this connection.</summary>
+    /// <summary>
+    /// Runs the connection until the client leaves or <see cref="Close"/> is called. Registration comes first:
+    /// if it fails (the router is shutting down) nothing has been written and the exception reaches the caller,
+    /// which can still answer 503. After that, any fault closes only this connection.
+    /// </summary>
     public async Task RunAsync(CancellationToken requestAborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closing.Token);
         var token = linked.Token;
-        ActorRefHolder? source = null;
+        FollowAck ack;
+        try
+        {
+            ack = await _tenants.FollowAsync(this, token);
+        }
+        catch
+        {
+            Close(CloseReason.Faulted);
+            Volatile.Write(ref _phase, Closed);
+            throw;
+        }
         var opened = _time.GetTimestamp();
         ITimer? heartbeat = null;
         try
         {
-            var ack = await _tenants.FollowAsync(this, token);
-            source = new ActorRefHolder(ack);
             WritePreamble(ack.Head);
             await FlushAsync(token);
             heartbeat = _time.CreateTimer(static s => ((ConnectionActor)s!).OnHeartbeatDue(), this, _options.Heartbeat, _options.Heartbeat);
@@ -163,7 +175,7 @@ internal sealed partial class ConnectionActor
             Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.ClientGone, (int)CloseReason.None);
             Volatile.Write(ref _phase, Closed);
             heartbeat?.Dispose();
-            source?.Ack.Source.TryTell(new QueueMessage.Unfollow(this));
+            ack.Source.TryTell(new QueueMessage.Unfollow(this));
             await WriteFarewellAsync(requestAborted);
             Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _time.GetElapsedTime(opened));
         }
@@ -341,7 +353,4 @@ internal sealed partial class ConnectionActor
             // The client is gone or too slow to take a goodbye; closing is all that is left.
         }
     }
-
-    /// <summary>Keeps the follow ack; a class so the finally block can test for null without a struct copy.</summary>
-    private sealed record ActorRefHolder(FollowAck Ack);
 }

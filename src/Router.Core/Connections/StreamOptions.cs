@@ -18,8 +18,5 @@ public sealed class StreamOptions
     /// <summary>Events read from the journal per page during replay.</summary>
     public int ReplayPageSize { get; set; }
 
-    /// <summary>Types delivered even to the tab that published them (HOCON <c>router.streams.echo-always-deliver</c>).</summary>
-    public List<string> EchoAlwaysDeliver { get; set; } = null!;
-
     internal OverflowPolicy OverflowPolicy => OverflowPolicyNames.Parse(Overflow);
 }

@@ -1,0 +1,8 @@
+namespace Router.Host.Configuration;
+
+/// <summary>Which journal the router uses (HOCON <c>router.journal</c>).</summary>
+public sealed class JournalOptions
+{
+    /// <summary><c>sqlite</c> (embedded, one node) or <c>postgres</c> (several nodes).</summary>
+    public string Provider { get; set; } = null!;
+}

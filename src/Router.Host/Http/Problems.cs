@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Router.Host.Http;
+
+/// <summary>
+/// RFC 9457 problem details for every error the router returns. Each carries a stable <c>type</c> URI,
+/// and field errors carry <c>field</c> (and <c>index</c> in a batch) so a client can point at the culprit.
+/// </summary>
+internal static class Problems
+{
+    private const string TypeBase = "https://router.example/problems/";
+
+    public static IResult InvalidField(string field, string detail, int? index = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["field"] = field };
+        if (index is { } i)
+        {
+            extensions["index"] = i;
+        }
+        return Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", type: TypeBase + "invalid-field", extensions: extensions);
+    }
+
+    public static IResult MalformedJson(string detail) =>
+        Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON", type: TypeBase + "malformed-json",
+            extensions: new Dictionary<string, object?> { ["field"] = "body" });
+
+    public static IResult TooLarge(string detail, string field) =>
+        Results.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload too large", type: TypeBase + "too-large",
+            extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    public static IResult UnsupportedMediaType(string? contentType) =>
+        Results.Problem($"Content-Type must be application/json, not '{contentType ?? "(none)"}'.", statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type", type: TypeBase + "unsupported-media-type");
+
+    /// <summary>503 with Retry-After: the journal is down, or the router is shutting down; nothing was done.</summary>
+    public static IResult Unavailable(HttpContext http, string detail, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable", type: TypeBase + "unavailable");
+    }
+}

@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Router.Events;
+using Router.Journal;
+using Router.Queues;
+
+namespace Router.Host.Ingest;
+
+/// <summary>
+/// Turns a publish body (one event object or an array of them, SPEC §3) into events to append, or the first
+/// error with its batch index and field. Unknown fields are refused so a typo (<c>queu</c>) is not silently
+/// lost; duplicate keys and nesting beyond 64 levels are refused by the JSON reader. <c>data</c> is stored as
+/// compact JSON, so a producer's line breaks can never reach an SSE <c>data:</c> line.
+/// </summary>
+internal sealed class EventBatchParser
+{
+    private const int MaxIdLength = 128;
+    private const int MaxAudienceEntries = 1000;
+
+    private static readonly JsonDocumentOptions s_documentOptions = new()
+    {
+        AllowDuplicateProperties = false,
+        MaxDepth = 64,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    private static readonly JsonWriterOptions s_compact = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+    };
+
+    private readonly PublishOptions _options;
+
+    public EventBatchParser(PublishOptions options) => _options = options;
+
+    public IngestError? TryParse(ReadOnlyMemory<byte> body, string? headerClientId, DateTimeOffset now, out List<EventToAppend> events)
+    {
+        events = [];
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, s_documentOptions);
+        }
+        catch (JsonException exception)
+        {
+            return new IngestError(400, "body", null, $"The body is not valid JSON: {exception.Message}", MalformedJson: true);
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                return ParseEvent(root, 0, headerClientId, now, events);
+            }
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return new IngestError(400, "body", null, "The body must be an event object or an array of event objects.");
+            }
+            var count = root.GetArrayLength();
+            if (count == 0)
+            {
+                return new IngestError(400, "body", null, "The batch is empty; send at least one event.");
+            }
+            if (count > _options.MaxBatch)
+            {
+                return new IngestError(413, "body", null, $"The batch has {count} events; at most {_options.MaxBatch} are allowed.");
+            }
+            var index = 0;
+            foreach (var element in root.EnumerateArray())
+            {
+                if (ParseEvent(element, index++, headerClientId, now, events) is { } error)
+                {
+                    return error;
+                }
+            }
+            return null;
+        }
+    }
+
+    private IngestError? ParseEvent(JsonElement element, int index, string? headerClientId, DateTimeOffset now, List<EventToAppend> events)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return new IngestError(400, "body", index, $"Event {index} must be a JSON object.");
+        }
+        string? type = null, queue = null, id = null, origin = null;
+        ReadOnlyMemory<byte> data = "{}"u8.ToArray();
+        ReadOnlyMemory<byte>? audience = null;
+        foreach (var property in element.EnumerateObject())
+        {
+            var error = property.Name switch
+            {
+                "type" => ReadType(property.Value, index, out type),
+                "queue" => ReadQueue(property.Value, index, out queue),
+                "data" => ReadData(property.Value, index, out data),
+                "id" => ReadText(property.Value, index, "id", allowNull: true, out id),
+                "originClientId" => ReadText(property.Value, index, "originClientId", allowNull: true, out origin),
+                "audience" => ReadAudience(property.Value, index, out audience),
+                _ => new IngestError(400, property.Name, index, $"Unknown field '{Printable(property.Name)}'; an event has type, queue, data, id, audience and originClientId."),
+            };
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+        if (type is null)
+        {
+            return new IngestError(400, "type", index, "The field 'type' is required, e.g. \"question.created.v1\".");
+        }
+        events.Add(new EventToAppend(id ?? Guid.CreateVersion7().ToString(), type, queue, now, data, audience, origin ?? headerClientId));
+        return null;
+    }
+
+    private static IngestError? ReadType(JsonElement value, int index, out string? type)
+    {
+        type = null;
+        if (value.ValueKind != JsonValueKind.String || !EventType.TryParse(value.GetString(), out var parsed))
+        {
+            return new IngestError(400, "type", index,
+                "The type must be a dotted lowercase name ending in a version, like \"question.created.v2\".");
+        }
+        type = parsed.Name;
+        return null;
+    }
+
+    private static IngestError? ReadQueue(JsonElement value, int index, out string? queue)
+    {
+        queue = null;
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String || !QueueName.TryParse(value.GetString(), out var parsed))
+        {
+            return new IngestError(400, "queue", index, "The queue must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
+        }
+        queue = parsed.Value;
+        return null;
+    }
+
+    private IngestError? ReadData(JsonElement value, int index, out ReadOnlyMemory<byte> data)
+    {
+        data = Compact(value);
+        if (data.Length > _options.MaxData)
+        {
+            return new IngestError(413, "data", index, $"The data is {data.Length} bytes; at most {_options.MaxData} are allowed.");
+        }
+        return null;
+    }
+
+    private static IngestError? ReadAudience(JsonElement value, int index, out ReadOnlyMemory<byte>? audience)
+    {
+        audience = null;
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return new IngestError(400, "audience", index, "The audience must be an object like {\"users\":[…],\"groups\":[…],\"roles\":[…]}.");
+        }
+        foreach (var list in value.EnumerateObject())
+        {
+            if (list.Name is not ("users" or "groups" or "roles"))
+            {
+                return new IngestError(400, "audience." + Printable(list.Name), index, "The audience has users, groups and roles only.");
+            }
+            if (list.Value.ValueKind != JsonValueKind.Array || list.Value.GetArrayLength() > MaxAudienceEntries)
+            {
+                return new IngestError(400, "audience." + list.Name, index, $"audience.{list.Name} must be an array of at most {MaxAudienceEntries} strings.");
+            }
+            foreach (var entry in list.Value.EnumerateArray())
+            {
+                if (entry.ValueKind != JsonValueKind.String || !IsCleanText(entry.GetString()!, 256))
+                {
+                    return new IngestError(400, "audience." + list.Name, index, $"audience.{list.Name} entries must be non-empty strings of at most 256 characters without control characters.");
+                }
+            }
+        }
+        audience = Compact(value);
+        return null;
+    }
+
+    private static IngestError? ReadText(JsonElement value, int index, string field, bool allowNull, out string? text)
+    {
+        text = null;
+        if (allowNull && value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String || !IsCleanText(value.GetString()!, MaxIdLength))
+        {
+            return new IngestError(400, field, index, $"The {field} must be a non-empty string of at most {MaxIdLength} characters without control characters.");
+        }
+        text = value.GetString();
+        return null;
+    }
+
+    /// <summary>Non-empty, bounded, and free of control characters (which could otherwise reach logs or frames raw).</summary>
+    internal static bool IsCleanText(string text, int maxLength) =>
+        text.Length > 0 && text.Length <= maxLength && !text.Any(char.IsControl);
+
+    private static ReadOnlyMemory<byte> Compact(JsonElement value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, s_compact))
+        {
+            value.WriteTo(writer);
+        }
+        return buffer.WrittenMemory;
+    }
+
+    private static string Printable(string name) => name.Length > 64 || name.Any(char.IsControl) ? "(unprintable)" : name;
+}

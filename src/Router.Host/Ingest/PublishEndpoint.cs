@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Router.Journal;
+using Router.Host.Http;
+using Router.Tenants;
+
+namespace Router.Host.Ingest;
+
+/// <summary><c>POST /v1/tenants/{tenant}/events</c> (SPEC §3): validate everything, append once, answer after commit.</summary>
+internal static class PublishEndpoint
+{
+    public static void MapPublish(this IEndpointRouteBuilder app) =>
+        app.MapPost("/v1/tenants/{tenant}/events", PublishAsync);
+
+    private static async Task<IResult> PublishAsync(
+        string tenant,
+        HttpContext http,
+        TenantDirectory tenants,
+        IOptions<PublishOptions> options,
+        TimeProvider time)
+    {
+        var limits = options.Value;
+        if (!TenantId.TryParse(tenant, out var tenantId))
+        {
+            return Problems.InvalidField("tenant", "The tenant must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
+        }
+        if (!IsJson(http.Request.ContentType))
+        {
+            return Problems.UnsupportedMediaType(http.Request.ContentType);
+        }
+        if (http.Request.ContentLength > limits.MaxBody)
+        {
+            return Problems.TooLarge($"The body is {http.Request.ContentLength} bytes; at most {limits.MaxBody} are allowed.", "body");
+        }
+        var body = await ReadBodyAsync(http.Request.BodyReader, limits.MaxBody, http.RequestAborted);
+        if (body is null)
+        {
+            return Problems.TooLarge($"The body is larger than {limits.MaxBody} bytes.", "body");
+        }
+        var clientId = http.Request.Headers["X-Client-Id"].ToString();
+        if (clientId.Length > 0 && !EventBatchParser.IsCleanText(clientId, 128))
+        {
+            return Problems.InvalidField("X-Client-Id", "X-Client-Id must be at most 128 characters without control characters.");
+        }
+        var parser = new EventBatchParser(limits);
+        if (parser.TryParse(body.Value, clientId.Length > 0 ? clientId : null, time.GetUtcNow(), out var events) is { } error)
+        {
+            return error.Status == StatusCodes.Status413PayloadTooLarge
+                ? Problems.TooLarge(error.Message, error.Field)
+                : error.MalformedJson
+                    ? Problems.MalformedJson(error.Message)
+                    : Problems.InvalidField(error.Field, error.Message, error.Index);
+        }
+        BatchResult result;
+        try
+        {
+            result = await tenants.AppendAsync(tenantId, events, CancellationToken.None);
+        }
+        catch (JournalUnavailableException exception)
+        {
+            return Problems.Unavailable(http, exception.Message, limits.RetryAfter);
+        }
+        return Results.Json(new PublishResponse([.. result.Events.Select(e => new PublishedEvent(e.Event.EventId, e.Event.Position.ToString(), e.Duplicate))]), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (media.MediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>Reads the whole body, or returns null as soon as it passes <paramref name="limit"/> (chunked bodies have no Content-Length).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                return null;
+            }
+            if (read.IsCompleted)
+            {
+                var bytes = buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return bytes;
+            }
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private sealed record PublishResponse(IReadOnlyList<PublishedEvent> Events);
+
+    private sealed record PublishedEvent(string Id, string Sequence, bool Duplicate);
+}

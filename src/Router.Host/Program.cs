@@ -1,0 +1,5 @@
+using Router.Host;
+
+var app = RouterApp.Build(args);
+await app.RunAsync();
+return 0;

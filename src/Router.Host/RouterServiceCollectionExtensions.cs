@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+using Router.Actors;
+using Router.Connections;
+using Router.Host.Configuration;
+using Router.Host.Ingest;
+using Router.Host.Streaming;
+using Router.Journal;
+using Router.Journal.Sqlite;
+using Router.Routing;
+using Router.Tenants;
+
+namespace Router.Host;
+
+/// <summary>Registers the router: options bound from configuration, the journal, the actor system and the endpoints' services.</summary>
+internal static class RouterServiceCollectionExtensions
+{
+    public static IServiceCollection AddRouter(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.TryAddSingletonTimeProvider();
+
+        services.AddOptions<JournalOptions>().BindConfiguration("router:journal")
+            .Validate(o => o.Provider is "sqlite", "router.journal.provider must be sqlite (postgres arrives with the multi-node journal).")
+            .ValidateOnStart();
+        services.AddOptions<SqliteJournalOptions>().BindConfiguration("router:journal:sqlite")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "router.journal.sqlite.path is required.")
+            .ValidateOnStart();
+        services.AddOptions<PublishOptions>().BindConfiguration("router:publish")
+            .Validate(o => o.MaxBody > 0 && o.MaxData > 0 && o.MaxBatch > 0, "router.publish limits must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<StreamOptions>().BindConfiguration("router:streams")
+            .Validate(o => o.BufferEvents > 0 && o.ReplayPageSize > 0 && o.Heartbeat > TimeSpan.Zero, "router.streams: buffer-events, replay-page-size and heartbeat must be positive.")
+            .Validate(o => IsPolicy(o.Overflow), "router.streams.overflow must be disconnect or drop-oldest.")
+            .ValidateOnStart();
+        services.AddOptions<EchoOptions>().BindConfiguration("router:echo")
+            .Validate(o => Parses(() => TypePatternSetParse(o.AlwaysDeliver)), "router.echo.always-deliver holds an invalid type pattern.")
+            .ValidateOnStart();
+        services.AddOptions<RoutingOptions>().BindConfiguration("router:routing");
+        services.AddOptions<ActorTuningOptions>().BindConfiguration("router:actors")
+            .Validate(o => o.MailboxCapacity > 0 && o.TenantIdleAfter > TimeSpan.Zero && o.QueueIdleAfter > TimeSpan.Zero, "router.actors: mailbox-capacity and idle times must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<ShutdownOptions>().BindConfiguration("router:shutdown");
+
+        services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(
+            sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,
+            sp.GetRequiredService<ILogger<SqliteEventJournal>>()));
+        services.AddSingleton(sp => RoutingTable.Create(sp.GetRequiredService<IOptions<RoutingOptions>>().Value));
+        services.AddSingleton(sp => new ActorSystem(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new TenantDirectory(
+            sp.GetRequiredService<ActorSystem>(),
+            sp.GetRequiredService<IEventJournal>(),
+            sp.GetRequiredService<RoutingTable>(),
+            sp.GetRequiredService<IOptions<ActorTuningOptions>>().Value));
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<RouterLifecycle>();
+        services.AddHostedService(sp => sp.GetRequiredService<RouterLifecycle>());
+        services.AddSingleton<StreamServices>();
+        return services;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static bool IsPolicy(string? text) => Parses(() => OverflowPolicyNames.Parse(text));
+
+    private static object TypePatternSetParse(List<string>? patterns) => Router.Events.TypePatternSet.Parse(patterns);
+
+    private static bool Parses(Func<object> parse)
+    {
+        try
+        {
+            parse();
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Router.Connections;
+using Router.Events;
+using Router.Host.Http;
+using Router.Journal;
+using Router.Routing;
+using Router.Tenants;
+
+namespace Router.Host.Streaming;
+
+/// <summary>The SSE endpoints (SPEC §4): the tenant stream and the queue stream. Each response is one <see cref="ConnectionActor"/>.</summary>
+internal static class StreamEndpoint
+{
+    public static void MapStreams(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/tenants/{tenant}/stream", (string tenant, HttpContext http, StreamServices services) => StreamAsync(tenant, null, http, services));
+        app.MapGet("/v1/tenants/{tenant}/queues/{queue}/stream", (string tenant, string queue, HttpContext http, StreamServices services) => StreamAsync(tenant, queue, http, services));
+    }
+
+    private static async Task<IResult> StreamAsync(string tenant, string? queue, HttpContext http, StreamServices services)
+    {
+        var (request, field, error) = StreamRequestParser.Parse(tenant, queue, http.Request, services.AlwaysDeliver);
+        if (request is null)
+        {
+            return Problems.InvalidField(field!, error!);
+        }
+        if (services.Lifecycle.IsStopping)
+        {
+            return Problems.Unavailable(http, "The router is shutting down; reconnect to another node or retry.", services.Options.Retry);
+        }
+
+        var connection = new ConnectionActor(
+            Guid.CreateVersion7().ToString("N"),
+            request,
+            services.Options,
+            services.Tenants,
+            services.Journal,
+            services.Routing,
+            services.Time,
+            services.Logger,
+            http.Response.BodyWriter);
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        services.Connections.Add(connection);
+        try
+        {
+            await connection.RunAsync(http.RequestAborted);
+        }
+        catch (JournalUnavailableException exception) when (!http.Response.HasStarted)
+        {
+            return Problems.Unavailable(http, exception.Message, services.Options.Retry);
+        }
+        finally
+        {
+            services.Connections.Remove(connection);
+        }
+        return Results.Empty;
+    }
+}
+
+/// <summary>What a stream needs from the container, resolved once per request as one parameter.</summary>
+internal sealed class StreamServices(
+    TenantDirectory tenants,
+    IEventJournal journal,
+    RoutingTable routing,
+    ConnectionRegistry connections,
+    RouterLifecycle lifecycle,
+    IOptions<StreamOptions> options,
+    IOptions<EchoOptions> echo,
+    TimeProvider time,
+    ILoggerFactory loggers)
+{
+    public TenantDirectory Tenants { get; } = tenants;
+
+    public IEventJournal Journal { get; } = journal;
+
+    public RoutingTable Routing { get; } = routing;
+
+    public ConnectionRegistry Connections { get; } = connections;
+
+    public RouterLifecycle Lifecycle { get; } = lifecycle;
+
+    public StreamOptions Options { get; } = options.Value;
+
+    public TypePatternSet AlwaysDeliver { get; } = TypePatternSet.Parse(echo.Value.AlwaysDeliver);
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger Logger { get; } = loggers.CreateLogger("Router.Connections");
+}
