@@ -272,6 +272,7 @@ internal sealed partial class ActorCell<TMessage> : IActorContext<TMessage>, ICh
             if (!item.IsIdleTick)
             {
                 count++;
+                (item.Message as IUndeliverable)?.Reject();
             }
         }
         if (count > 0)

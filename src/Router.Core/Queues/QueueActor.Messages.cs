@@ -15,7 +15,10 @@ internal abstract record QueueMessage
     /// Adds a follower. <paramref name="Head"/> is the tenant's head when the tenant actor forwarded this:
     /// every later event reaches this queue actor after this message, so the follower misses nothing.
     /// </summary>
-    public sealed record Follow(ConnectionActor Connection, Position Head, TaskCompletionSource<FollowAck> Reply) : QueueMessage;
+    public sealed record Follow(ConnectionActor Connection, Position Head, TaskCompletionSource<FollowAck> Reply) : QueueMessage, IUndeliverable
+    {
+        public void Reject() => Reply.TrySetException(new JournalUnavailableException("The stream stopped before registering the connection; retry."));
+    }
 
     public sealed record Unfollow(ConnectionActor Connection) : QueueMessage;
 }

@@ -9,10 +9,16 @@ namespace Router.Tenants;
 internal abstract record TenantMessage
 {
     /// <summary>Append one batch (all or nothing); the reply completes once it is committed.</summary>
-    public sealed record Append(IReadOnlyList<EventToAppend> Events, TaskCompletionSource<BatchResult> Reply) : TenantMessage;
+    public sealed record Append(IReadOnlyList<EventToAppend> Events, TaskCompletionSource<BatchResult> Reply) : TenantMessage, IUndeliverable
+    {
+        public void Reject() => Reply.TrySetException(new JournalUnavailableException("The tenant stopped before appending; nothing was stored, retry."));
+    }
 
     /// <summary>Register a connection with the stream its scope names (a queue, or the tenant-level stream).</summary>
-    public sealed record Follow(ConnectionActor Connection, TaskCompletionSource<FollowAck> Reply) : TenantMessage;
+    public sealed record Follow(ConnectionActor Connection, TaskCompletionSource<FollowAck> Reply) : TenantMessage, IUndeliverable
+    {
+        public void Reject() => Reply.TrySetException(new JournalUnavailableException("The tenant stopped before the stream was registered; retry."));
+    }
 
     /// <summary>The journal call for <paramref name="Requests"/> finished (sent by the actor to itself).</summary>
     public sealed record AppendCompleted(IReadOnlyList<Append> Requests, IReadOnlyList<BatchResult>? Results, Exception? Failure) : TenantMessage;

@@ -1,0 +1,126 @@
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Router.Actors;
+using Router.Connections;
+using Router.Events;
+using Router.Journal;
+using Router.Queues;
+using Router.Routing;
+using Router.TestKit;
+
+namespace Router.Tenants;
+
+/// <summary>Tenant, queue and connection actors over an in-memory journal, with connections written to pipes.</summary>
+internal sealed class RouterRig : IAsyncDisposable
+{
+    private readonly List<OpenConnection> _open = [];
+
+    public RouterRig(TimeProvider? time = null, RoutingTable? routing = null, int bufferEvents = 1024, string overflow = "disconnect")
+    {
+        Time = time ?? TimeProvider.System;
+        Routing = routing ?? RoutingTable.Default;
+        System = new ActorSystem(Time, NullLoggerFactory.Instance);
+        Tuning = new ActorTuningOptions
+        {
+            MailboxCapacity = 64,
+            TenantIdleAfter = TimeSpan.FromMinutes(2),
+            QueueIdleAfter = TimeSpan.FromMinutes(1),
+            MaxRestarts = 3,
+            RestartWindow = TimeSpan.FromMinutes(1),
+            MinBackoff = TimeSpan.Zero,
+            MaxBackoff = TimeSpan.Zero,
+        };
+        Streams = new StreamOptions
+        {
+            Retry = TimeSpan.FromSeconds(3),
+            Heartbeat = TimeSpan.FromSeconds(30),
+            BufferEvents = bufferEvents,
+            Overflow = overflow,
+            ReplayPageSize = 4,
+        };
+        Tenants = new TenantDirectory(System, Journal, Routing, Tuning);
+    }
+
+    public TimeProvider Time { get; }
+
+    public RoutingTable Routing { get; }
+
+    public ActorSystem System { get; }
+
+    public ActorTuningOptions Tuning { get; }
+
+    public StreamOptions Streams { get; }
+
+    public InMemoryEventJournal Journal { get; } = new();
+
+    public TenantDirectory Tenants { get; }
+
+    public static TenantId Acme => TenantId.Parse("acme");
+
+    public static StreamScope QueueScope(string queue, string tenant = "acme") => StreamScope.ForQueue(TenantId.Parse(tenant), QueueName.Parse(queue));
+
+    public static StreamScope TenantScope(params string[] queues) =>
+        StreamScope.ForTenant(Acme, queues.Where(q => q != "*").Select(QueueName.Parse), queues.Contains("*"));
+
+    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null)
+    {
+        var pipe = new Pipe();
+        var typePatterns = TypePatternSet.Parse(types?.Split(','));
+        var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver));
+        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false);
+        var options = bufferEvents is { } size ? new StreamOptions { Retry = Streams.Retry, Heartbeat = Streams.Heartbeat, BufferEvents = size, Overflow = Streams.Overflow, ReplayPageSize = Streams.ReplayPageSize } : Streams;
+        var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Time, NullLogger.Instance, output ?? pipe.Writer);
+        var cancel = new CancellationTokenSource();
+        var run = Task.Run(async () =>
+        {
+            try
+            {
+                await connection.RunAsync(cancel.Token);
+            }
+            finally
+            {
+                await pipe.Writer.CompleteAsync();
+            }
+        });
+        var open = new OpenConnection(connection, new SseReader(pipe.Reader.AsStream()), run, cancel);
+        _open.Add(open);
+        if (output is null)
+        {
+            Assert.Equal("connection", (await open.Reader.NextAsync()).EventType);
+        }
+        return open;
+    }
+
+    public async Task<long> PublishAsync(string type, string? queue = null, string? origin = null, string data = "{}", string tenant = "acme")
+    {
+        var result = await Tenants.AppendAsync(
+            TenantId.Parse(tenant),
+            [new EventToAppend(Guid.NewGuid().ToString(), type, queue, Time.GetUtcNow(), Encoding.UTF8.GetBytes(data), null, origin)],
+            CancellationToken.None).DefaultTimeout();
+        return result.Events[0].Event.Position.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var open in _open)
+        {
+            await open.Cancel.CancelAsync();
+            await open.Run.DefaultTimeout();
+            await open.Reader.DisposeAsync();
+        }
+        await System.DisposeAsync();
+    }
+}
+
+internal sealed record OpenConnection(ConnectionActor Connection, SseReader Reader, Task Run, CancellationTokenSource Cancel)
+{
+    /// <summary>The next event frame's SSE id and envelope type, skipping heartbeats.</summary>
+    public async Task<(string Id, string Type)> NextEventAsync()
+    {
+        var item = await Reader.NextNonHeartbeatAsync();
+        Assert.Equal("message", item.EventType);
+        using var envelope = System.Text.Json.JsonDocument.Parse(item.Data);
+        return (item.EventId!, envelope.RootElement.GetProperty("type").GetString()!);
+    }
+}

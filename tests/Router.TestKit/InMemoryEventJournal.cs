@@ -1,0 +1,145 @@
+using Router.Journal;
+using Router.Queues;
+using Router.Tenants;
+
+namespace Router.TestKit;
+
+/// <summary>
+/// A journal in memory for actor tests: same contract as the real ones (it passes the journal
+/// specification), plus hooks to make appends or reads fail or wait, to drive supervision and backpressure.
+/// </summary>
+public sealed class InMemoryEventJournal : IEventJournal
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<TenantId, List<JournalEvent>> _events = [];
+    private readonly Dictionary<(TenantId, string), JournalEvent> _ids = [];
+    private bool _disposed;
+
+    /// <summary>When set, the next appends throw it (nothing is stored).</summary>
+    public Exception? FailAppendsWith { get; set; }
+
+    /// <summary>When set, appends wait for this task before committing (lets a test hold a commit in flight).</summary>
+    public Task? AppendGate { get; set; }
+
+    /// <summary>Number of AppendAsync calls that committed (group commit shows as fewer calls than batches).</summary>
+    public int Commits { get; private set; }
+
+    public int Reads { get; private set; }
+
+    /// <summary>Tenants whose head reads throw (a tenant actor then fails in PreStart), to show faults stay in one tenant.</summary>
+    public HashSet<TenantId> BrokenTenants { get; } = [];
+
+    public ValueTask InitializeAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public async ValueTask<IReadOnlyList<BatchResult>> AppendAsync(TenantId tenant, IReadOnlyList<IReadOnlyList<EventToAppend>> batches, CancellationToken cancellationToken)
+    {
+        if (AppendGate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                throw new JournalUnavailableException("The journal is disposed.");
+            }
+            if (FailAppendsWith is { } failure)
+            {
+                throw failure;
+            }
+            var list = EventsOf(tenant);
+            var results = new List<BatchResult>();
+            var staged = new Dictionary<string, JournalEvent>();
+            var head = list.Count == 0 ? 0 : list[^1].Position.Value;
+            var added = new List<JournalEvent>();
+            foreach (var batch in batches)
+            {
+                var outcome = new List<AppendedEvent>();
+                foreach (var e in batch)
+                {
+                    if (_ids.TryGetValue((tenant, e.EventId), out var existing) || staged.TryGetValue(e.EventId, out existing))
+                    {
+                        outcome.Add(new AppendedEvent(existing, true));
+                        continue;
+                    }
+                    var stored = new JournalEvent(new Position(++head), e.EventId, e.Type, e.Queue, e.Time, e.Data, e.Audience, e.OriginClientId);
+                    staged[e.EventId] = stored;
+                    added.Add(stored);
+                    outcome.Add(new AppendedEvent(stored, false));
+                }
+                results.Add(new BatchResult(outcome));
+            }
+            foreach (var stored in added)
+            {
+                list.Add(stored);
+                _ids[(tenant, stored.EventId)] = stored;
+            }
+            Commits++;
+            return results;
+        }
+    }
+
+    public ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Reads++;
+            IReadOnlyList<JournalEvent> page = EventsOf(tenant)
+                .Where(e => e.Position > query.After && (query.Queue is null || e.Queue == query.Queue.Value.Value))
+                .Take(query.Limit)
+                .ToList();
+            return ValueTask.FromResult(page);
+        }
+    }
+
+    public ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (BrokenTenants.Contains(tenant))
+            {
+                throw new InvalidOperationException($"Tenant {tenant} is broken for this test.");
+            }
+            var list = EventsOf(tenant);
+            return ValueTask.FromResult(list.Count == 0 ? Position.Start : list[^1].Position);
+        }
+    }
+
+    public ValueTask<Position> ReadQueueHeadAsync(TenantId tenant, QueueName queue, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var last = EventsOf(tenant).LastOrDefault(e => e.Queue == queue.Value);
+            return ValueTask.FromResult(last?.Position ?? Position.Start);
+        }
+    }
+
+    public ValueTask<Position> ReadEarliestAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var list = EventsOf(tenant);
+            return ValueTask.FromResult(list.Count == 0 ? Position.Start : list[0].Position);
+        }
+    }
+
+    public ValueTask<bool> PingAsync(CancellationToken cancellationToken) => ValueTask.FromResult(!_disposed);
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private List<JournalEvent> EventsOf(TenantId tenant)
+    {
+        if (!_events.TryGetValue(tenant, out var list))
+        {
+            _events[tenant] = list = [];
+        }
+        return list;
+    }
+}
