@@ -256,10 +256,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
                     continue;
                 }
                 head++;
-                Insert(tenant, head, toAppend);
-                var journalEvent = new JournalEvent(
-                    new Position(head), toAppend.EventId, toAppend.Type, toAppend.Queue, EventRow.FromTicks(EventRow.ToTicks(toAppend.Time)),
-                    toAppend.Data, toAppend.Audience, toAppend.OriginClientId);
+                var journalEvent = Insert(tenant, head, toAppend);
                 stored[toAppend.EventId] = journalEvent;
                 appended[i] = new AppendedEvent(journalEvent, Duplicate: false);
             }
@@ -290,8 +287,11 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         return false;
     }
 
-    private void Insert(string tenant, long position, EventToAppend toAppend)
+    /// <summary>Inserts one event and returns it as a read would return it (UTC time, the bytes that were bound).</summary>
+    private JournalEvent Insert(string tenant, long position, EventToAppend toAppend)
     {
+        var data = EventRow.ToBlob(toAppend.Data);
+        var audience = toAppend.Audience is { } bytes ? EventRow.ToBlob(bytes) : null;
         var parameters = _insert.Parameters;
         parameters["@tenant"].Value = tenant;
         parameters["@position"].Value = position;
@@ -299,10 +299,19 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         parameters["@type"].Value = toAppend.Type;
         parameters["@queue"].Value = (object?)toAppend.Queue ?? DBNull.Value;
         parameters["@time"].Value = EventRow.ToTicks(toAppend.Time);
-        parameters["@data"].Value = EventRow.ToBlob(toAppend.Data);
-        parameters["@audience"].Value = toAppend.Audience is { } audience ? EventRow.ToBlob(audience) : DBNull.Value;
+        parameters["@data"].Value = data;
+        parameters["@audience"].Value = (object?)audience ?? DBNull.Value;
         parameters["@origin_client_id"].Value = (object?)toAppend.OriginClientId ?? DBNull.Value;
         _insert.ExecuteNonQuery();
+        return new JournalEvent(
+            new Position(position),
+            toAppend.EventId,
+            toAppend.Type,
+            toAppend.Queue,
+            EventRow.FromTicks(EventRow.ToTicks(toAppend.Time)),
+            data,
+            audience is null ? null : new ReadOnlyMemory<byte>(audience),
+            toAppend.OriginClientId);
     }
 
     private void SetHead(string tenant, long head)
