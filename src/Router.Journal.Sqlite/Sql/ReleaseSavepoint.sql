@@ -1,0 +1,1 @@
+RELEASE append_request

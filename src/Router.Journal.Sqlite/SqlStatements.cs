@@ -1,0 +1,37 @@
+using System.Reflection;
+
+namespace Router.Journal.Sqlite;
+
+/// <summary>The journal's SQL: one statement per embedded <c>Sql/*.sql</c> file, read once per process.</summary>
+internal static class SqlStatements
+{
+    public static string CreateEventsTable { get; } = Load(nameof(CreateEventsTable));
+    public static string CreateEventIdIndex { get; } = Load(nameof(CreateEventIdIndex));
+    public static string CreateQueueIndex { get; } = Load(nameof(CreateQueueIndex));
+    public static string EnableWal { get; } = Load(nameof(EnableWal));
+
+    public static string BeginImmediate { get; } = Load(nameof(BeginImmediate));
+    public static string Commit { get; } = Load(nameof(Commit));
+    public static string Rollback { get; } = Load(nameof(Rollback));
+    public static string Savepoint { get; } = Load(nameof(Savepoint));
+    public static string ReleaseSavepoint { get; } = Load(nameof(ReleaseSavepoint));
+    public static string RollbackToSavepoint { get; } = Load(nameof(RollbackToSavepoint));
+
+    public static string InsertEvent { get; } = Load(nameof(InsertEvent));
+    public static string SelectEventById { get; } = Load(nameof(SelectEventById));
+    public static string SelectEvents { get; } = Load(nameof(SelectEvents));
+    public static string SelectQueueEvents { get; } = Load(nameof(SelectQueueEvents));
+    public static string SelectTenantHead { get; } = Load(nameof(SelectTenantHead));
+    public static string SelectQueueHead { get; } = Load(nameof(SelectQueueHead));
+    public static string SelectEarliest { get; } = Load(nameof(SelectEarliest));
+    public static string Ping { get; } = Load(nameof(Ping));
+
+    private static string Load(string name)
+    {
+        var resource = $"Router.Journal.Sqlite.Sql.{name}.sql";
+        using var stream = typeof(SqlStatements).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"The embedded SQL resource '{resource}' is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

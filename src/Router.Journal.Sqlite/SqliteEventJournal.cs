@@ -1,0 +1,371 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Router.Queues;
+using Router.Tenants;
+
+namespace Router.Journal.Sqlite;
+
+/// <summary>
+/// The embedded journal (SPEC §1): one SQLite file in WAL mode. Appends go to a single writer that
+/// group-commits them (<see cref="SqliteJournalWriter"/>); reads use pooled read-only connections and never
+/// wait for the writer.
+/// </summary>
+/// <remarks>
+/// Microsoft.Data.Sqlite's async methods run synchronously, so this class uses the synchronous API directly:
+/// reads complete on the caller's thread (a page of a local file), and commits run on the writer's loop.
+/// </remarks>
+public sealed partial class SqliteEventJournal : IEventJournal
+{
+    private static readonly BatchResult EmptyBatch = new([]);
+
+    private readonly string _path;
+    private readonly SqliteSynchronous _synchronous;
+    private readonly TimeSpan _busyTimeout;
+    private readonly int _maxEventsPerCommit;
+    private readonly string _writerConnectionString;
+    private readonly string _readerConnectionString;
+    private readonly ILogger<SqliteEventJournal> _logger;
+
+    /// <summary>Serializes <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/>.</summary>
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+
+    /// <summary>Set once <see cref="InitializeAsync"/> has opened the store; never cleared.</summary>
+    private volatile SqliteJournalWriter? _writer;
+
+    /// <summary>Set when <see cref="DisposeAsync"/> begins: from then on appends and reads fail with "shutting down".</summary>
+    private volatile bool _closing;
+
+    /// <summary>Set when <see cref="DisposeAsync"/> has finished; guarded by <see cref="_lifecycle"/>.</summary>
+    private bool _closed;
+
+    public SqliteEventJournal(SqliteJournalOptions options, ILogger<SqliteEventJournal> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            throw new ArgumentException("SqliteJournalOptions.Path must name the database file.", nameof(options));
+        }
+        if (!Enum.IsDefined(options.Synchronous))
+        {
+            throw new ArgumentException($"SqliteJournalOptions.Synchronous '{options.Synchronous}' is not Normal or Full.", nameof(options));
+        }
+        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            throw new ArgumentException($"SqliteJournalOptions.BusyTimeout '{options.BusyTimeout}' must be between zero and {int.MaxValue} ms.", nameof(options));
+        }
+        if (options.MaxEventsPerCommit < 1)
+        {
+            throw new ArgumentException($"SqliteJournalOptions.MaxEventsPerCommit '{options.MaxEventsPerCommit}' must be at least 1.", nameof(options));
+        }
+
+        _path = Path.GetFullPath(options.Path);
+        _synchronous = options.Synchronous;
+        _busyTimeout = options.BusyTimeout;
+        _maxEventsPerCommit = options.MaxEventsPerCommit;
+        _logger = logger;
+
+        // Microsoft.Data.Sqlite retries a busy statement until the command timeout, counted in whole seconds
+        // (0 would mean forever), so the busy timeout is rounded up to at least one second here.
+        var commandTimeoutSeconds = (int)Math.Max(1, Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _writerConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // The writer holds its connection for the journal's lifetime; closing it must really close the file.
+            Pooling = false,
+            DefaultTimeout = commandTimeoutSeconds,
+        }.ToString();
+        _readerConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+            DefaultTimeout = commandTimeoutSeconds,
+        }.ToString();
+    }
+
+    /// <summary>The database file, as a full path.</summary>
+    internal string DatabasePath => _path;
+
+    /// <summary>Transactions the writer has committed (each may hold many appends).</summary>
+    internal long CommitCount => _writer?.CommitCount ?? 0;
+
+    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfClosing();
+            if (_writer is not null)
+            {
+                return;
+            }
+            _writer = OpenWriter();
+            Log.JournalOpened(_logger, _path, _synchronous, _maxEventsPerCommit);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<BatchResult>> AppendAsync(
+        TenantId tenant,
+        IReadOnlyList<IReadOnlyList<EventToAppend>> batches,
+        CancellationToken cancellationToken)
+    {
+        var eventCount = CountEvents(tenant, batches);
+        var writer = GetWriter();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (eventCount == 0)
+        {
+            return batches.Select(_ => EmptyBatch).ToArray();
+        }
+
+        var request = new PendingAppend(tenant, batches, eventCount);
+        try
+        {
+            await writer.PostAsync(request, cancellationToken);
+        }
+        catch (ChannelClosedException exception)
+        {
+            throw writer.IsFaulted
+                ? new JournalUnavailableException("The SQLite journal's writer stopped.", exception)
+                : ShuttingDown(exception);
+        }
+        // Cancelling only withdraws a request the writer has not taken yet (see PendingAppend.TryCancel).
+        using var registration = cancellationToken.UnsafeRegister(
+            static (state, token) => ((PendingAppend)state!).TryCancel(token), request);
+        return await request.Completion;
+    }
+
+    public ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        if (query.Queue is { Value: null })
+        {
+            throw new ArgumentException("The query's queue is default(QueueName).", nameof(query));
+        }
+        var sql = query.Queue is null ? SqlStatements.SelectEvents : SqlStatements.SelectQueueEvents;
+        return QueryAsync(tenant, sql, query, static (command, query) =>
+        {
+            command.Parameters.AddWithValue("@after", query.After.Value);
+            command.Parameters.AddWithValue("@limit", query.Limit);
+            if (query.Queue is { } queue)
+            {
+                command.Parameters.AddWithValue("@queue", queue.Value);
+            }
+            var page = new List<JournalEvent>(Math.Min(query.Limit, 256));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                page.Add(EventRow.Read(reader));
+            }
+            return (IReadOnlyList<JournalEvent>)page;
+        }, cancellationToken);
+    }
+
+    public ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken) =>
+        QueryAsync(tenant, SqlStatements.SelectTenantHead, 0, static (command, _) => new Position((long)command.ExecuteScalar()!), cancellationToken);
+
+    public ValueTask<Position> ReadQueueHeadAsync(TenantId tenant, QueueName queue, CancellationToken cancellationToken)
+    {
+        if (queue.Value is null)
+        {
+            throw new ArgumentException("The queue is default(QueueName).", nameof(queue));
+        }
+        return QueryAsync(tenant, SqlStatements.SelectQueueHead, queue.Value, static (command, queue) =>
+        {
+            command.Parameters.AddWithValue("@queue", queue);
+            return new Position((long)command.ExecuteScalar()!);
+        }, cancellationToken);
+    }
+
+    public ValueTask<Position> ReadEarliestAsync(TenantId tenant, CancellationToken cancellationToken) =>
+        QueryAsync(tenant, SqlStatements.SelectEarliest, 0, static (command, _) => new Position((long)command.ExecuteScalar()!), cancellationToken);
+
+    public ValueTask<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        if (_closing || _writer is not { IsFaulted: false })
+        {
+            return ValueTask.FromResult(false);
+        }
+        try
+        {
+            using var connection = OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = SqlStatements.Ping;
+            command.ExecuteScalar();
+            return ValueTask.FromResult(true);
+        }
+        catch (SqliteException exception)
+        {
+            Log.PingFailed(_logger, _path, exception);
+            return ValueTask.FromResult(false);
+        }
+    }
+
+    /// <summary>Stops accepting appends, commits those already queued, then closes the file. Safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _closing = true;
+        await _lifecycle.WaitAsync();
+        try
+        {
+            if (_closed)
+            {
+                return;
+            }
+            _closed = true;
+            if (_writer is { } writer)
+            {
+                Log.JournalClosing(_logger, _path, writer.QueuedCount);
+                // Pooled readers keep the file open. Released first, the writer's connection is the last one to
+                // close, and SQLite then checkpoints the WAL into the database file and removes it.
+                using (var reader = new SqliteConnection(_readerConnectionString))
+                {
+                    SqliteConnection.ClearPool(reader);
+                }
+                await writer.DisposeAsync();
+                Log.JournalClosed(_logger, _path);
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private SqliteJournalWriter OpenWriter()
+    {
+        var connection = new SqliteConnection(_writerConnectionString);
+        var opened = false;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            connection.Open();
+            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}"));
+            if (Execute(connection, SqlStatements.EnableWal) is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new JournalUnavailableException($"SQLite would not put '{_path}' in WAL mode.");
+            }
+            // Per connection, and only the writer commits. Built from the enum, never from configuration text.
+            Execute(connection, _synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+
+            // One transaction, so that processes opening the same file at once take turns; every statement is
+            // IF NOT EXISTS, so running it again changes nothing.
+            Execute(connection, SqlStatements.BeginImmediate);
+            Execute(connection, SqlStatements.CreateEventsTable);
+            Execute(connection, SqlStatements.CreateEventIdIndex);
+            Execute(connection, SqlStatements.CreateQueueIndex);
+            Execute(connection, SqlStatements.Commit);
+
+            var writer = new SqliteJournalWriter(connection, _maxEventsPerCommit, _logger);
+            writer.Start();
+            opened = true;
+            return writer;
+        }
+        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new JournalUnavailableException($"The SQLite journal at '{_path}' cannot be opened.", exception);
+        }
+        finally
+        {
+            if (!opened)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    private static object? Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_readerConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Runs one read on a pooled read-only connection; a storage fault becomes <see cref="JournalUnavailableException"/>.</summary>
+    private ValueTask<T> QueryAsync<TState, T>(
+        TenantId tenant,
+        string sql,
+        TState state,
+        Func<SqliteCommand, TState, T> execute,
+        CancellationToken cancellationToken)
+    {
+        if (tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
+        }
+        GetWriter();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<T>(cancellationToken);
+        }
+        try
+        {
+            using var connection = OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("@tenant", tenant.Value);
+            return ValueTask.FromResult(execute(command, state));
+        }
+        catch (SqliteException exception)
+        {
+            Log.ReadFailed(_logger, tenant.Value, exception);
+            return ValueTask.FromException<T>(new JournalUnavailableException("The SQLite journal could not be read.", exception));
+        }
+    }
+
+    /// <summary>The writer, once the journal is open and not shutting down.</summary>
+    private SqliteJournalWriter GetWriter()
+    {
+        ThrowIfClosing();
+        return _writer ?? throw new InvalidOperationException("The SQLite journal is not initialized: call InitializeAsync first.");
+    }
+
+    private void ThrowIfClosing()
+    {
+        if (_closing)
+        {
+            throw ShuttingDown(innerException: null);
+        }
+    }
+
+    private static JournalUnavailableException ShuttingDown(Exception? innerException) =>
+        new("The SQLite journal is shutting down.", innerException);
+
+    /// <summary>Checks the arguments of an append before it is queued (programming errors fail the caller, not the writer).</summary>
+    private static int CountEvents(TenantId tenant, IReadOnlyList<IReadOnlyList<EventToAppend>> batches)
+    {
+        if (tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
+        }
+        ArgumentNullException.ThrowIfNull(batches);
+        var count = 0;
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var batch = batches[b] ?? throw new ArgumentException($"Batch {b} is null.", nameof(batches));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i] is not { EventId: not null, Type: not null })
+                {
+                    throw new ArgumentException($"Event {i} of batch {b} is null or has no EventId or Type.", nameof(batches));
+                }
+            }
+            count += batch.Count;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,378 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using static SQLitePCL.raw;
+using Log = Router.Journal.Sqlite.SqliteEventJournal.Log;
+
+namespace Router.Journal.Sqlite;
+
+/// <summary>
+/// The journal's only writer: one connection, one bounded mailbox of <see cref="PendingAppend"/>s and one loop
+/// that drains it. Each turn takes every request waiting (up to the group-commit cap, from any tenants) and
+/// commits them in one transaction, so concurrent appends share one sync to disk. Only the loop touches the
+/// connection, the prepared commands and the head cache.
+/// </summary>
+internal sealed class SqliteJournalWriter : IAsyncDisposable
+{
+    /// <summary>
+    /// Heads of this many tenants at most are cached; past that the cache starts over and reloads heads
+    /// on use (one indexed MAX each), which keeps memory bounded however many tenants ever wrote.
+    /// </summary>
+    internal const int MaxCachedHeads = 100_000;
+
+    /// <summary>Appends waiting for the writer. Bounded: past its capacity callers wait (backpressure).</summary>
+    private readonly Channel<PendingAppend> _mailbox;
+
+    /// <summary>The write connection; its transactions are the group commits.</summary>
+    private readonly SqliteConnection _connection;
+
+    /// <summary>Committed head (highest position) per tenant, loaded on first use. Changed only after a COMMIT succeeds.</summary>
+    private readonly Dictionary<string, long> _heads = new(StringComparer.Ordinal);
+
+    /// <summary>Heads as the current group's successful requests leave them; merged into <see cref="_heads"/> on COMMIT.</summary>
+    private readonly Dictionary<string, long> _groupHeads = new(StringComparer.Ordinal);
+
+    private readonly int _maxEventsPerCommit;
+    private readonly ILogger _logger;
+
+    private readonly SqliteCommand _begin;
+    private readonly SqliteCommand _commit;
+    private readonly SqliteCommand _rollback;
+    private readonly SqliteCommand _savepoint;
+    private readonly SqliteCommand _releaseSavepoint;
+    private readonly SqliteCommand _rollbackToSavepoint;
+    private readonly SqliteCommand _selectHead;
+    private readonly SqliteCommand _selectById;
+    private readonly SqliteCommand _insert;
+
+    /// <summary>The loop; awaited by <see cref="DisposeAsync"/>.</summary>
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Transactions committed; lets tests see that concurrent appends were grouped.</summary>
+    private long _commitCount;
+
+    /// <summary>Set when the loop died of an unexpected exception; the journal then reports itself not ready.</summary>
+    private volatile bool _faulted;
+
+    public SqliteJournalWriter(SqliteConnection connection, int maxEventsPerCommit, ILogger logger)
+    {
+        _connection = connection;
+        _maxEventsPerCommit = maxEventsPerCommit;
+        _logger = logger;
+        // Capacity in requests: every request holds at least one event, so a full mailbox always has enough
+        // to fill the next commit while the current one syncs; beyond that, callers wait instead of queueing.
+        _mailbox = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(maxEventsPerCommit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        _begin = CreateCommand(SqlStatements.BeginImmediate);
+        _commit = CreateCommand(SqlStatements.Commit);
+        _rollback = CreateCommand(SqlStatements.Rollback);
+        _savepoint = CreateCommand(SqlStatements.Savepoint);
+        _releaseSavepoint = CreateCommand(SqlStatements.ReleaseSavepoint);
+        _rollbackToSavepoint = CreateCommand(SqlStatements.RollbackToSavepoint);
+        _selectHead = CreateCommand(SqlStatements.SelectTenantHead, ("@tenant", SqliteType.Text));
+        _selectById = CreateCommand(SqlStatements.SelectEventById, ("@tenant", SqliteType.Text), ("@event_id", SqliteType.Text));
+        _insert = CreateCommand(
+            SqlStatements.InsertEvent,
+            ("@tenant", SqliteType.Text),
+            ("@position", SqliteType.Integer),
+            ("@event_id", SqliteType.Text),
+            ("@type", SqliteType.Text),
+            ("@queue", SqliteType.Text),
+            ("@time", SqliteType.Integer),
+            ("@data", SqliteType.Blob),
+            ("@audience", SqliteType.Blob),
+            ("@origin_client_id", SqliteType.Text));
+    }
+
+    public long CommitCount => Interlocked.Read(ref _commitCount);
+
+    public bool IsFaulted => _faulted;
+
+    public int QueuedCount => _mailbox.Reader.Count;
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Queues a request; waits while the mailbox is full. Throws <see cref="ChannelClosedException"/> once the writer stopped accepting.</summary>
+    public ValueTask PostAsync(PendingAppend request, CancellationToken cancellationToken) =>
+        _mailbox.Writer.WriteAsync(request, cancellationToken);
+
+    /// <summary>Stops accepting requests, commits those already queued, then closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _mailbox.Writer.TryComplete();
+        await _loop;
+        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectHead, _selectById, _insert })
+        {
+            command.Dispose();
+        }
+        await _connection.DisposeAsync();
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<PendingAppend>();
+        try
+        {
+            while (await _mailbox.Reader.WaitToReadAsync())
+            {
+                TakeGroup(group);
+                if (group.Count > 0)
+                {
+                    CommitGroup(group);
+                }
+                group.Clear();
+            }
+        }
+        catch (Exception exception)
+        {
+            // Ownership boundary: the loop owns every queued request, so none may be left without an outcome.
+            // Only a bug gets here (storage faults are handled per group in CommitGroup).
+            _faulted = true;
+            Log.WriterFaulted(_logger, exception);
+            var unavailable = new JournalUnavailableException("The SQLite journal's writer stopped.", exception);
+            _mailbox.Writer.TryComplete(unavailable);
+            foreach (var request in group)
+            {
+                request.Fail(unavailable);
+            }
+            while (_mailbox.Reader.TryRead(out var request))
+            {
+                request.Fail(unavailable);
+            }
+        }
+    }
+
+    /// <summary>Takes every waiting request that fits under the cap; always at least one, since a call is never split.</summary>
+    private void TakeGroup(List<PendingAppend> group)
+    {
+        var events = 0;
+        while (_mailbox.Reader.TryPeek(out var next))
+        {
+            if (group.Count > 0 && events + next.EventCount > _maxEventsPerCommit)
+            {
+                break;
+            }
+            _mailbox.Reader.TryRead(out _);
+            if (next.TryClaim())
+            {
+                group.Add(next);
+                events += next.EventCount;
+            }
+        }
+    }
+
+    private void CommitGroup(List<PendingAppend> group)
+    {
+        var committed = new List<(PendingAppend Request, IReadOnlyList<BatchResult> Results)>(group.Count);
+        _groupHeads.Clear();
+        try
+        {
+            _begin.ExecuteNonQuery();
+            foreach (var request in group)
+            {
+                _savepoint.ExecuteNonQuery();
+                try
+                {
+                    var results = AppendRequest(request);
+                    _releaseSavepoint.ExecuteNonQuery();
+                    committed.Add((request, results));
+                }
+                catch (Exception exception) when (IsConfinedToRequest(exception))
+                {
+                    // The transaction itself is intact: undo this request alone and let the rest of the group commit.
+                    _rollbackToSavepoint.ExecuteNonQuery();
+                    _releaseSavepoint.ExecuteNonQuery();
+                    ForgetHead(request.Tenant.Value);
+                    Log.AppendRolledBack(_logger, request.Tenant.Value, exception);
+                    request.Fail(ToRequestFailure(exception));
+                }
+            }
+
+            if (committed.Count == 0)
+            {
+                _rollback.ExecuteNonQuery();
+                return;
+            }
+            _commit.ExecuteNonQuery();
+        }
+        catch (SqliteException exception)
+        {
+            // A storage fault (I/O error, disk full, lock held past the busy timeout, ...). SQLite may already
+            // have rolled the transaction back; make sure it is gone, then fail the whole group: none of it is stored.
+            RollbackIfOpen();
+            foreach (var request in group)
+            {
+                ForgetHead(request.Tenant.Value);
+            }
+            Log.GroupCommitFailed(_logger, group.Count, exception);
+            var unavailable = new JournalUnavailableException("The SQLite journal could not commit the append.", exception);
+            foreach (var request in group)
+            {
+                Log.AppendFailed(_logger, request.Tenant.Value);
+                request.Fail(unavailable);
+            }
+            return;
+        }
+
+        foreach (var (tenant, head) in _groupHeads)
+        {
+            SetHead(tenant, head);
+        }
+        Interlocked.Increment(ref _commitCount);
+        Log.GroupCommitted(_logger, committed.Count, group.Count - committed.Count);
+        foreach (var (request, results) in committed)
+        {
+            request.Complete(results);
+        }
+    }
+
+    /// <summary>
+    /// Writes one request inside the open transaction (and its savepoint). Positions continue from the tenant's
+    /// head in batch order, then event order; a known id, or one repeated earlier in the call, takes no position.
+    /// </summary>
+    private BatchResult[] AppendRequest(PendingAppend request)
+    {
+        var tenant = request.Tenant.Value;
+        var head = _groupHeads.TryGetValue(tenant, out var groupHead) ? groupHead
+            : _heads.TryGetValue(tenant, out var cachedHead) ? cachedHead
+            : SelectHead(tenant);
+        var stored = new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
+        var results = new BatchResult[request.Batches.Count];
+        for (var b = 0; b < results.Length; b++)
+        {
+            var batch = request.Batches[b];
+            var appended = new AppendedEvent[batch.Count];
+            for (var i = 0; i < appended.Length; i++)
+            {
+                var toAppend = batch[i];
+                if (stored.TryGetValue(toAppend.EventId, out var original) || TrySelectById(tenant, toAppend.EventId, out original))
+                {
+                    stored[toAppend.EventId] = original;
+                    appended[i] = new AppendedEvent(original, Duplicate: true);
+                    continue;
+                }
+                head++;
+                var journalEvent = Insert(tenant, head, toAppend);
+                stored[toAppend.EventId] = journalEvent;
+                appended[i] = new AppendedEvent(journalEvent, Duplicate: false);
+            }
+            results[b] = new BatchResult(appended);
+        }
+        // Only now: a request that fails half-way leaves the group's view of the head untouched.
+        _groupHeads[tenant] = head;
+        return results;
+    }
+
+    private long SelectHead(string tenant)
+    {
+        _selectHead.Parameters["@tenant"].Value = tenant;
+        return (long)_selectHead.ExecuteScalar()!;
+    }
+
+    private bool TrySelectById(string tenant, string eventId, out JournalEvent original)
+    {
+        _selectById.Parameters["@tenant"].Value = tenant;
+        _selectById.Parameters["@event_id"].Value = eventId;
+        using var reader = _selectById.ExecuteReader();
+        if (reader.Read())
+        {
+            original = EventRow.Read(reader);
+            return true;
+        }
+        original = null!;
+        return false;
+    }
+
+    /// <summary>Inserts one event and returns it as a read would return it (UTC time, the bytes that were bound).</summary>
+    private JournalEvent Insert(string tenant, long position, EventToAppend toAppend)
+    {
+        var data = EventRow.ToBlob(toAppend.Data);
+        var audience = toAppend.Audience is { } bytes ? EventRow.ToBlob(bytes) : null;
+        var parameters = _insert.Parameters;
+        parameters["@tenant"].Value = tenant;
+        parameters["@position"].Value = position;
+        parameters["@event_id"].Value = toAppend.EventId;
+        parameters["@type"].Value = toAppend.Type;
+        parameters["@queue"].Value = (object?)toAppend.Queue ?? DBNull.Value;
+        parameters["@time"].Value = EventRow.ToTicks(toAppend.Time);
+        parameters["@data"].Value = data;
+        parameters["@audience"].Value = (object?)audience ?? DBNull.Value;
+        parameters["@origin_client_id"].Value = (object?)toAppend.OriginClientId ?? DBNull.Value;
+        _insert.ExecuteNonQuery();
+        return new JournalEvent(
+            new Position(position),
+            toAppend.EventId,
+            toAppend.Type,
+            toAppend.Queue,
+            EventRow.FromTicks(EventRow.ToTicks(toAppend.Time)),
+            data,
+            audience is null ? null : new ReadOnlyMemory<byte>(audience),
+            toAppend.OriginClientId);
+    }
+
+    private void SetHead(string tenant, long head)
+    {
+        if (_heads.Count >= MaxCachedHeads && !_heads.ContainsKey(tenant))
+        {
+            _heads.Clear();
+        }
+        _heads[tenant] = head;
+    }
+
+    /// <summary>Drops a tenant's cached head, so the next append reads it from the table again.</summary>
+    private void ForgetHead(string tenant)
+    {
+        _heads.Remove(tenant);
+        _groupHeads.Remove(tenant);
+    }
+
+    private void RollbackIfOpen()
+    {
+        if (sqlite3_get_autocommit(_connection.Handle) != 0)
+        {
+            return; // no transaction open: BEGIN failed, or SQLite rolled back on its own
+        }
+        try
+        {
+            _rollback.ExecuteNonQuery();
+        }
+        catch (SqliteException exception)
+        {
+            Log.RollbackFailed(_logger, exception);
+        }
+    }
+
+    /// <summary>
+    /// Errors after which the transaction is still intact, so a savepoint can undo just the request: a violated
+    /// constraint or a value SQLite refuses, and any non-SQLite exception (nothing was half-executed).
+    /// Everything else (I/O, full disk, busy, corruption) may have ended the transaction and fails the group.
+    /// </summary>
+    private static bool IsConfinedToRequest(Exception exception) => exception is not SqliteException
+        || exception is SqliteException { SqliteErrorCode: SQLITE_CONSTRAINT or SQLITE_TOOBIG or SQLITE_MISMATCH };
+
+    /// <summary>
+    /// A clash on the position key or the event-id index means the table changed under the head cache (another
+    /// process wrote to the file): a storage condition, worth a retry now that the head is forgotten. Any other
+    /// request-level error is the caller's bug (e.g. an over-long event id) and is reported as it is.
+    /// </summary>
+    private static Exception ToRequestFailure(Exception exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: SQLITE_CONSTRAINT_PRIMARYKEY or SQLITE_CONSTRAINT_UNIQUE }
+            ? new JournalUnavailableException("The SQLite journal changed under its writer; retry the append.", exception)
+            : exception;
+
+    /// <summary>A command kept for the writer's lifetime; Microsoft.Data.Sqlite prepares it on first use and reuses the statement.</summary>
+    private SqliteCommand CreateCommand(string sql, params (string Name, SqliteType Type)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, type) in parameters)
+        {
+            command.Parameters.Add(name, type);
+        }
+        return command;
+    }
+}
