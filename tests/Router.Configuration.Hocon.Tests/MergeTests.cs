@@ -116,7 +116,7 @@ public sealed class MergeTests
     {
         var error = Hocon.ParseError("a = 1\na += 2");
 
-        Assert.Contains("cannot concatenate", error.Message);
+        Assert.Contains("'+=' appends to an array, but the earlier value is a number", error.Message);
         Assert.Equal(2, error.Line);
     }
 }

@@ -147,7 +147,7 @@ internal sealed partial class HoconTreeParser
 
     /// <summary>The spec's expansion of <c>a += v</c>: <c>a = ${?a} [v]</c>, with the path taken from the document root.</summary>
     private static HoconConcatenation AppendTo(IReadOnlyList<string> fieldPath, HoconNode element, SourcePosition at) =>
-        new([new HoconSubstitution(fieldPath, optional: true, includePrefix: [], at), new HoconArray([element], element.Position)], at);
+        new([new HoconSubstitution(fieldPath, optional: true, includePrefix: [], at), new HoconArray([element], element.Position)], at, isAppend: true);
 
     /// <summary>A path expression: unquoted text split at dots, quoted text kept whole, inner whitespace kept.</summary>
     private (IReadOnlyList<string> Segments, string Text) ParseKey()

@@ -161,7 +161,8 @@ internal sealed class HoconResolver
         HoconSubstitution substitution => ResolveSubstitution(substitution),
         HoconConcatenation concatenation => HoconConcatenation.Join(
             [.. concatenation.Parts.Select(p => p is HoconSubstitution s ? ResolveSubstitution(s) : p)],
-            concatenation.Position),
+            concatenation.Position,
+            concatenation.IsAppend),
         _ => throw new InvalidOperationException($"Unexpected {node.GetType().Name} outside a field."),
     };
 

@@ -9,17 +9,24 @@ namespace Router.Configuration.Hocon.Tree;
 /// </summary>
 internal sealed class HoconConcatenation : HoconNode
 {
-    public HoconConcatenation(IReadOnlyList<HoconNode> parts, SourcePosition position)
-        : base(position) => Parts = parts;
+    public HoconConcatenation(IReadOnlyList<HoconNode> parts, SourcePosition position, bool isAppend = false)
+        : base(position)
+    {
+        Parts = parts;
+        IsAppend = isAppend;
+    }
 
     public IReadOnlyList<HoconNode> Parts { get; }
+
+    /// <summary>True for the expansion of <c>a += v</c>, so a mismatch can be reported in those terms.</summary>
+    public bool IsAppend { get; }
 
     /// <summary>
     /// The spec's three kinds of concatenation over parts that are values, whitespace, or null for an undefined
     /// <c>${?x}</c>: objects merge (later wins), arrays append, simple values join as a string keeping the
     /// whitespace between them. Returns null when no part is defined, so the field is not created.
     /// </summary>
-    public static HoconValue? Join(IReadOnlyList<HoconNode?> parts, SourcePosition position)
+    public static HoconValue? Join(IReadOnlyList<HoconNode?> parts, SourcePosition position, bool isAppend = false)
     {
         var values = parts.OfType<HoconValue>().ToList();
         if (values.Count == 0)
@@ -53,7 +60,21 @@ internal sealed class HoconConcatenation : HoconNode
             }
             return new HoconScalar(ScalarKind.String, text.ToString(), quoted, position);
         }
-        var kinds = values.Select(v => v switch { HoconObject => "an object", HoconArray => "an array", _ => "a string" }).Distinct();
-        throw new HoconException(position, $"cannot concatenate {string.Join(" with ", kinds)}; only strings with strings, arrays with arrays and objects with objects");
+        if (isAppend)
+        {
+            throw new HoconException(position, $"'+=' appends to an array, but the earlier value is {Describe(values[0])}");
+        }
+        var kinds = values.Select(Describe).Distinct();
+        throw new HoconException(position, $"cannot concatenate {string.Join(" with ", kinds)}; only simple values with simple values, arrays with arrays and objects with objects");
     }
+
+    private static string Describe(HoconValue value) => value switch
+    {
+        HoconObject => "an object",
+        HoconArray => "an array",
+        HoconScalar { Kind: ScalarKind.Number } => "a number",
+        HoconScalar { Kind: ScalarKind.Boolean } => "a boolean",
+        HoconScalar { Kind: ScalarKind.Null } => "null",
+        _ => "a string",
+    };
 }
