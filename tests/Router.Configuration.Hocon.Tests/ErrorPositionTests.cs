@@ -4,8 +4,8 @@ namespace Router.Configuration.Hocon.Tests;
 public sealed class ErrorPositionTests
 {
     [Theory]
-    [InlineData("a = 1\n\n   journal\nx = 2", 3, 11, "expected '=' or ':' after key 'journal'")]
-    [InlineData("journal\n{ x = 1 }", 1, 8, "expected '=' or ':' after key 'journal'")]
+    [InlineData("a = 1\n\n   journal\nx = 2", 3, 4, "expected '=' or ':' after key 'journal'")]
+    [InlineData("journal\n{ x = 1 }", 1, 1, "expected '=' or ':' after key 'journal'")]
     [InlineData("a = http://x:80", 1, 9, "found ':'; quote the value if it contains ':' or '='")]
     [InlineData("a = 1 b = 2", 1, 9, "expected ',' or a newline after the value of 'a', found '='")]
     [InlineData("a = [1, 2", 1, 10, "missing ']' to close the array opened at (1,5)")]
@@ -45,7 +45,7 @@ public sealed class ErrorPositionTests
 
         var error = Assert.Throws<HoconException>(() => HoconConfigurationParser.ParseFile(path, _ => null));
 
-        Assert.Equal($"{path}(12,14): expected '=' or ':' after key 'journal'", error.Message);
+        Assert.Equal($"{path}(12,7): expected '=' or ':' after key 'journal'", error.Message);
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class IncludeTests : IDisposable
 
         var error = Assert.Throws<HoconException>(() => ParseFile("main.conf", "include \"bad.conf\""));
 
-        Assert.Equal((included, 2, 7), (error.Origin, error.Line, error.Column));
+        Assert.Equal((included, 2, 1), (error.Origin, error.Line, error.Column));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public sealed class ProviderTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => new ConfigurationBuilder().AddHoconFile(path).Build());
 
         var hocon = Assert.IsType<HoconException>(error.InnerException);
-        Assert.Equal("router.conf(2,14): expected '=' or ':' after key 'journal'", hocon.Message);
+        Assert.Equal("router.conf(2,7): expected '=' or ':' after key 'journal'", hocon.Message);
     }
 
     [Fact]

@@ -30,6 +30,14 @@ public sealed class SubstitutionTests
     }
 
     [Fact]
+    public void Parse_DottedKeyAfterSubstitutedObject_MergesIntoCopyOnly()
+    {
+        var data = Hocon.Parse("defaults { timeout = 5 }\nservice = ${defaults}\nservice.retries = 3");
+
+        Assert.Equal("defaults:timeout=5\nservice:retries=3\nservice:timeout=5", Hocon.Dump(data));
+    }
+
+    [Fact]
     public void Parse_SubstitutionAndLiteralOnOneLine_ConcatenateAsString()
     {
         var data = Hocon.Parse("base = /var/router\npath = ${base}/data\nlabel = ${base} is home");

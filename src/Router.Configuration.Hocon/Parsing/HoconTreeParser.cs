@@ -112,6 +112,7 @@ internal sealed partial class HoconTreeParser
     /// <summary>Parses <c>key = value</c>, <c>key : value</c>, <c>key { ... }</c> or <c>key += value</c> and merges it into <paramref name="obj"/>.</summary>
     private string ParseField(HoconObject obj, IReadOnlyList<string> path)
     {
+        var keyStart = Peek.Position;
         var (key, keyText) = ParseKey();
         var fieldPath = path.Concat(key).ToArray();
         SkipWhitespace();
@@ -131,7 +132,9 @@ internal sealed partial class HoconTreeParser
                 value = AppendTo(fieldPath, ParseValue(fieldPath, $"key '{keyText}'"), separator.Position);
                 break;
             default:
-                throw new HoconException(separator.Position, $"expected '=' or ':' after key '{keyText}'");
+                // Pointing at the key, not at whatever follows it, lands the editor on the line that needs the fix
+                // even when the key is the last thing on its line.
+                throw new HoconException(keyStart, $"expected '=' or ':' after key '{keyText}'");
         }
 
         // a.b.c = v is a { b { c = v } }: build the nested objects from the inside out, then merge as usual.
