@@ -1,0 +1,9 @@
+namespace Router.Configuration.Hocon.Tree;
+
+internal enum ScalarKind
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+}
