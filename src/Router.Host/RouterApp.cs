@@ -14,6 +14,8 @@ internal static class RouterApp
         RouterConfiguration.Apply(builder.Configuration, args, overrides);
         builder.WebHost.UseUrls(builder.Configuration["router:urls"] ?? "http://127.0.0.1:5080");
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // Request-level framework logs are noise for a streaming server; the router logs its own events.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddRouter();
         configureServices?.Invoke(builder.Services);
 
