@@ -63,6 +63,14 @@ public sealed class SyntaxTests
     }
 
     [Fact]
+    public void Parse_NewlineBetweenKeyAndBraceOrSeparator_IsAllowed()
+    {
+        var data = Hocon.Parse("journal\n{\n  provider = sqlite\n}\n\"a\"\n  : 1");
+
+        Assert.Equal("a=1\njournal:provider=sqlite", Hocon.Dump(data));
+    }
+
+    [Fact]
     public void Parse_CommasAndNewlines_BothSeparateFields()
     {
         var data = Hocon.Parse("a = 1, b = 2\nc = 3,\nd = 4,");
