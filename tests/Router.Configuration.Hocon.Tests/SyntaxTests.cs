@@ -19,6 +19,15 @@ public sealed class SyntaxTests
         Assert.Equal("a=1\nb:0=true\nb:2=x", Hocon.Dump(data));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n\n// and another")]
+    [InlineData("{ }")]
+    public void Parse_EmptyDocument_HasNoKeys(string text)
+    {
+        Assert.Empty(Hocon.Parse(text));
+    }
+
     [Fact]
     public void Parse_DottedKey_ExpandsToNestedObjects()
     {
