@@ -5,7 +5,8 @@ public sealed class ErrorPositionTests
 {
     [Theory]
     [InlineData("a = 1\n\n   journal\nx = 2", 3, 4, "expected '=' or ':' after key 'journal'")]
-    [InlineData("journal\n{ x = 1 }", 1, 1, "expected '=' or ':' after key 'journal'")]
+    [InlineData("journal\nx = 1", 1, 1, "expected '=' or ':' after key 'journal'")]
+    [InlineData("a {\n  journal\n}", 2, 3, "expected '=' or ':' after key 'journal'")]
     [InlineData("a = http://x:80", 1, 9, "found ':'; quote the value if it contains ':' or '='")]
     [InlineData("a = 1 b = 2", 1, 9, "expected ',' or a newline after the value of 'a', found '='")]
     [InlineData("a = [1, 2", 1, 10, "missing ']' to close the array opened at (1,5)")]

@@ -246,6 +246,24 @@ public sealed class SubstitutionTests
     }
 
     [Fact]
+    public void Parse_LongChainOfSubstitutions_Resolves()
+    {
+        var lines = Enumerable.Range(0, 500).Select(i => $"k{i} = ${{k{i + 1}}}").Append("k500 = end");
+
+        Assert.Equal("end", Hocon.Parse(string.Join("\n", lines))["k0"]);
+    }
+
+    [Fact]
+    public void Parse_PathologicallyLongChain_IsAnErrorNotAStackOverflow()
+    {
+        var lines = Enumerable.Range(0, 5000).Select(i => $"k{i} = ${{k{i + 1}}}").Append("k5000 = end");
+
+        var error = Hocon.ParseError(string.Join("\n", lines));
+
+        Assert.Contains("more than 1000 deep", error.Message);
+    }
+
+    [Fact]
     public void Parse_SubstitutionInKey_IsAnError()
     {
         var error = Hocon.ParseError("${a} = 1");

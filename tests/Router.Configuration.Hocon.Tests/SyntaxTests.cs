@@ -19,6 +19,15 @@ public sealed class SyntaxTests
         Assert.Equal("a=1\nb:0=true\nb:2=x", Hocon.Dump(data));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n\n// and another")]
+    [InlineData("{ }")]
+    public void Parse_EmptyDocument_HasNoKeys(string text)
+    {
+        Assert.Empty(Hocon.Parse(text));
+    }
+
     [Fact]
     public void Parse_DottedKey_ExpandsToNestedObjects()
     {
@@ -60,6 +69,14 @@ public sealed class SyntaxTests
         var data = Hocon.Parse("journal { provider = sqlite }");
 
         Assert.Equal("sqlite", data["journal:provider"]);
+    }
+
+    [Fact]
+    public void Parse_NewlineBetweenKeyAndBraceOrSeparator_IsAllowed()
+    {
+        var data = Hocon.Parse("journal\n{\n  provider = sqlite\n}\n\"a\"\n  : 1");
+
+        Assert.Equal("a=1\njournal:provider=sqlite", Hocon.Dump(data));
     }
 
     [Fact]

@@ -115,7 +115,10 @@ internal sealed partial class HoconTreeParser
         var keyStart = Peek.Position;
         var (key, keyText) = ParseKey();
         var fieldPath = path.Concat(key).ToArray();
-        SkipWhitespace();
+
+        // Newlines may come between a key and its separator or brace, as in JSON and the reference
+        // implementation; it also lets C# users put an object's opening brace on its own line.
+        SkipWhitespaceAndNewlines();
         var separator = Peek;
         HoconNode value;
         switch (separator.Kind)

@@ -11,6 +11,9 @@ namespace Router.Configuration.Hocon.Resolution;
 /// </summary>
 internal sealed class HoconResolver
 {
+    /// <summary>Far beyond any real chain of substitutions; it turns a pathological one into an error, not a stack overflow.</summary>
+    private const int MaxChainLength = 1000;
+
     private readonly HoconObject _root;
     private readonly Func<string, string?> _environment;
 
@@ -175,6 +178,10 @@ internal sealed class HoconResolver
             throw new HoconException(substitution.Position, $"substitution cycle: {string.Join(" -> ", chain)}");
         }
 
+        if (_resolving.Count >= MaxChainLength)
+        {
+            throw new HoconException(substitution.Position, $"substitutions refer to substitutions more than {MaxChainLength} deep");
+        }
         _resolving.Add(substitution);
         try
         {
