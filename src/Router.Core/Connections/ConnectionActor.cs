@@ -154,7 +154,16 @@ internal sealed partial class ConnectionActor
         ITimer? heartbeat = null;
         try
         {
-            WritePreamble(ack.Head);
+            var head = ack.Head;
+            if (_request.ResumeFrom > head)
+            {
+                // The tenant's routed head trails the journal while a commit is being routed; a client may
+                // already hold a committed position above it (read during its own replay). Only a position
+                // above the journal's head is unknown.
+                var committed = await _journal.ReadHeadAsync(Tenant, token);
+                head = committed > head ? committed : head;
+            }
+            WritePreamble(head);
             await FlushAsync(token);
             heartbeat = _time.CreateTimer(static s => ((ConnectionActor)s!).OnHeartbeatDue(), this, _options.Heartbeat, _options.Heartbeat);
             await CatchUpAsync(token);
