@@ -47,6 +47,6 @@ public readonly partial record struct EventType
 
     public override string ToString() => Name;
 
-    [GeneratedRegex(@"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*\.v[1-9][0-9]{0,3}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*\.v[1-9][0-9]{0,3}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TypePattern();
 }
