@@ -1,0 +1,112 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Router.Actors;
+using Router.Configuration.Hocon;
+using Router.Connections;
+using Router.Host.Configuration;
+using Router.Host.Ingest;
+using Router.Journal.Sqlite;
+using Router.Routing;
+
+namespace Router.Host.Configuration;
+
+/// <summary>
+/// hocon/router.conf is the single home of every default (convention 6): each option of each options class
+/// has a value there, and every key there belongs to an option, so neither can drift from the other.
+/// </summary>
+public sealed class ShippedConfigurationTests
+{
+    private static readonly (string Section, Type Options)[] s_sections =
+    [
+        ("router:journal", typeof(JournalOptions)),
+        ("router:journal:sqlite", typeof(SqliteJournalOptions)),
+        ("router:publish", typeof(PublishOptions)),
+        ("router:streams", typeof(StreamOptions)),
+        ("router:echo", typeof(EchoOptions)),
+        ("router:routing", typeof(RoutingOptions)),
+        ("router:actors", typeof(ActorTuningOptions)),
+        ("router:shutdown", typeof(ShutdownOptions)),
+    ];
+
+    /// <summary>Keys read directly rather than through an options class.</summary>
+    private static readonly string[] s_standalone = ["router:urls"];
+
+    private static IConfigurationRoot Shipped() =>
+        new ConfigurationBuilder().AddHoconFile(RouterConfiguration.DefaultsPath).Build();
+
+    [Fact]
+    public void ShippedFile_EveryOption_HasADefault()
+    {
+        var configuration = Shipped();
+        var missing = new List<string>();
+        foreach (var (section, type) in s_sections)
+        {
+            foreach (var property in ScalarProperties(type))
+            {
+                if (configuration[$"{section}:{property.Name}"] is null)
+                {
+                    missing.Add($"{section}:{property.Name}");
+                }
+            }
+        }
+        Assert.Empty(missing);
+    }
+
+    [Fact]
+    public void ShippedFile_EveryKey_BelongsToAnOption()
+    {
+        var known = s_sections
+            .SelectMany(s => s.Options.GetProperties().Select(p => $"{s.Section}:{p.Name}"))
+            .Concat(s_standalone)
+            .ToList();
+        var unknown = Shipped().AsEnumerable()
+            .Where(pair => pair.Value is not null)
+            .Select(pair => pair.Key)
+            .Where(key => !known.Any(k => key.Equals(k, StringComparison.OrdinalIgnoreCase) || key.StartsWith(k + ":", StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        Assert.Empty(unknown);
+    }
+
+    [Fact]
+    public void ShippedFile_BindsToValidOptions()
+    {
+        var configuration = Shipped();
+        var streams = configuration.GetSection("router:streams").Get<StreamOptions>()!;
+        Assert.Equal(TimeSpan.FromSeconds(30), streams.Heartbeat);
+        Assert.Equal(1024, streams.BufferEvents);
+        Assert.Equal(OverflowPolicy.Disconnect, streams.OverflowPolicy);
+        var publish = configuration.GetSection("router:publish").Get<PublishOptions>()!;
+        Assert.Equal(1024 * 1024, publish.MaxBody);
+        Assert.Equal(64 * 1024, publish.MaxData);
+        Assert.Equal(1000, publish.MaxBatch);
+        Assert.Equal("http://127.0.0.1:5080", configuration["router:urls"]);
+        Assert.Equal("./data/router.db", configuration.GetSection("router:journal:sqlite").Get<SqliteJournalOptions>()!.Path);
+    }
+
+    [Fact]
+    public void ShippedFile_EnvironmentVariables_OverrideThroughSubstitutions()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["ROUTER_URLS"] = "http://127.0.0.1:6000",
+            ["ROUTER_JOURNAL_PATH"] = "/data/router.db",
+        };
+        var configuration = new ConfigurationBuilder()
+            .AddHoconFile(source =>
+            {
+                source.Path = RouterConfiguration.DefaultsPath;
+                source.EnvironmentLookup = name => environment.GetValueOrDefault(name);
+                source.ResolveFileProvider();
+            })
+            .Build();
+
+        Assert.Equal("http://127.0.0.1:6000", configuration["router:urls"]);
+        Assert.Equal("/data/router.db", configuration["router:journal:sqlite:path"]);
+    }
+
+    /// <summary>Options that must have a value; lists may legitimately be empty (HOCON [] yields no keys).</summary>
+    private static IEnumerable<PropertyInfo> ScalarProperties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && !typeof(IEnumerable).IsAssignableFrom(p.PropertyType) || p.PropertyType == typeof(string));
+}
