@@ -30,7 +30,7 @@ internal static class HealthEndpoints
 
         app.MapGet("/v1/tenants/{tenant}/health", async (string tenant, IEventJournal journal, ConnectionRegistry connections, CancellationToken cancellationToken) =>
         {
-            if (!RouteNames.TryParseTenant(tenant, out var tenantId))
+            if (!TenantId.TryParse(tenant, out var tenantId))
             {
                 return Problems.InvalidField("tenant", "The tenant must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
             }
@@ -40,11 +40,11 @@ internal static class HealthEndpoints
 
         app.MapGet("/v1/tenants/{tenant}/queues/{queue}/health", async (string tenant, string queue, IEventJournal journal, ConnectionRegistry connections, CancellationToken cancellationToken) =>
         {
-            if (!RouteNames.TryParseTenant(tenant, out var tenantId))
+            if (!TenantId.TryParse(tenant, out var tenantId))
             {
                 return Problems.InvalidField("tenant", "The tenant must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
             }
-            if (!RouteNames.TryParseQueue(queue, out var queueName))
+            if (!QueueName.TryParse(queue, out var queueName))
             {
                 return Problems.InvalidField("queue", "The queue must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
             }

@@ -118,7 +118,7 @@ internal sealed class EventBatchParser
     private static IngestError? ReadType(JsonElement value, int index, out string? type)
     {
         type = null;
-        if (value.ValueKind != JsonValueKind.String || RouteNames.HasControl(value.GetString()!) || !EventType.TryParse(value.GetString(), out var parsed))
+        if (value.ValueKind != JsonValueKind.String || !EventType.TryParse(value.GetString(), out var parsed))
         {
             return new IngestError(400, "type", index,
                 "The type must be a dotted lowercase name ending in a version, like \"question.created.v2\".");
@@ -134,7 +134,7 @@ internal sealed class EventBatchParser
         {
             return null;
         }
-        if (value.ValueKind != JsonValueKind.String || !RouteNames.TryParseQueue(value.GetString(), out var parsed))
+        if (value.ValueKind != JsonValueKind.String || !QueueName.TryParse(value.GetString(), out var parsed))
         {
             return new IngestError(400, "queue", index, "The queue must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
         }

@@ -22,7 +22,7 @@ internal static class PublishEndpoint
         TimeProvider time)
     {
         var limits = options.Value;
-        if (!RouteNames.TryParseTenant(tenant, out var tenantId))
+        if (!TenantId.TryParse(tenant, out var tenantId))
         {
             return Problems.InvalidField("tenant", "The tenant must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
         }

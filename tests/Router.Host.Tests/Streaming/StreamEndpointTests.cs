@@ -177,6 +177,9 @@ public sealed class StreamEndpointTests : IAsyncLifetime
     [InlineData("/v1/tenants/acme/stream?lastEventId=-1", "Last-Event-ID")]
     [InlineData("/v1/tenants/acme/stream?sseEvent=name", "sseEvent")]
     [InlineData("/v1/tenants/acme/stream?accept=question", "accept")]
+    [InlineData("/v1/tenants/acme%0A/stream", "tenant")]
+    [InlineData("/v1/tenants/acme/queues/q%0A/stream", "queue")]
+    [InlineData("/v1/tenants/acme/stream?queue=q%0A", "queue")]
     public async Task Stream_BadInput_ProblemDetailsWithField(string path, string field)
     {
         await using var stream = await _host.StreamAsync(path);
