@@ -106,13 +106,4 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
         _followers = [.. _followers[..index], .. _followers[(index + 1)..]];
         Log.Unfollowed(_logger, _tenant.Value, _key.ToString(), connection.Id, _followers.Length);
     }
-
-    private static partial class Log
-    {
-        [LoggerMessage(2000, LogLevel.Debug, "Connection {ConnectionId} follows {Tenant}/{Queue} ({Followers} followers)", EventName = "Followed")]
-        public static partial void Followed(ILogger logger, string tenant, string queue, string connectionId, int followers);
-
-        [LoggerMessage(2001, LogLevel.Debug, "Connection {ConnectionId} left {Tenant}/{Queue} ({Followers} followers)", EventName = "Unfollowed")]
-        public static partial void Unfollowed(ILogger logger, string tenant, string queue, string connectionId, int followers);
-    }
 }
