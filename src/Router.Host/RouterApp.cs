@@ -1,4 +1,5 @@
 using Router.Host.Configuration;
+using Router.Host.Diagnostics;
 using Router.Host.Health;
 using Router.Host.Ingest;
 using Router.Host.Streaming;
@@ -22,7 +23,8 @@ internal static class RouterApp
         var app = builder.Build();
         app.UseStatusCodePages();
         app.MapHealth();
-        app.MapPublish();
+        app.MapMetrics();
+        app.MapGroup(string.Empty).WithIngestMetrics().MapPublish();
         app.MapStreams();
         return app;
     }

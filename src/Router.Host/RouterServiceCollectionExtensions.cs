@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Options;
 using Router.Actors;
 using Router.Connections;
+using Router.Diagnostics;
 using Router.Host.Configuration;
+using Router.Host.Diagnostics;
 using Router.Host.Ingest;
 using Router.Host.Streaming;
 using Router.Journal;
@@ -50,8 +52,10 @@ internal static class RouterServiceCollectionExtensions
             sp.GetRequiredService<ActorSystem>(),
             sp.GetRequiredService<IEventJournal>(),
             sp.GetRequiredService<RoutingTable>(),
-            sp.GetRequiredService<IOptions<ActorTuningOptions>>().Value));
+            sp.GetRequiredService<IOptions<ActorTuningOptions>>().Value,
+            sp.GetRequiredService<RouterMetrics>()));
         services.AddSingleton<ConnectionRegistry>();
+        services.AddRouterMetrics();
         services.AddSingleton<RouterLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLifecycle>());
         services.AddSingleton<StreamServices>();

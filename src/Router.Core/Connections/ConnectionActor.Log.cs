@@ -6,6 +6,9 @@ internal sealed partial class ConnectionActor
 {
     private static partial class Log
     {
+        [LoggerMessage(3003, LogLevel.Information, "Connection {ConnectionId} on {Tenant} opened (queues {Queues}, resuming from {ResumeFrom})", EventName = "ConnectionOpened")]
+        public static partial void Opened(ILogger logger, string tenant, string connectionId, string queues, string? resumeFrom);
+
         [LoggerMessage(3000, LogLevel.Information, "Connection {ConnectionId} on {Tenant} closed ({Reason}) after {Duration}, {Delivered} events delivered", EventName = "ConnectionClosed")]
         public static partial void Closed(ILogger logger, string tenant, string connectionId, CloseReason reason, long delivered, TimeSpan duration);
 

@@ -116,6 +116,7 @@ internal sealed partial class ConnectionActor
             return true; // catching up: the journal covers what the buffer could not take
         }
         Log.Overflowed(_logger, Tenant.Value, Id, _options.BufferEvents);
+        _tenants.Metrics.OverflowDisconnect();
         Close(CloseReason.Overflow);
         return false;
     }
@@ -151,6 +152,8 @@ internal sealed partial class ConnectionActor
             throw;
         }
         var opened = _time.GetTimestamp();
+        Log.Opened(_logger, Tenant.Value, Id, string.Join(',', Filter.Scope.Queues), _request.ResumeFrom?.ToString());
+        _tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
         ITimer? heartbeat = null;
         try
         {
@@ -246,6 +249,7 @@ internal sealed partial class ConnectionActor
                     if (RoutedEvent.From(Tenant, stored, _routing) is { } e && Filter.Matches(e))
                     {
                         Write(e);
+                        _tenants.Metrics.EventReplayed();
                     }
                     _lastWritten = stored.Position;
                 }
@@ -292,6 +296,7 @@ internal sealed partial class ConnectionActor
     {
         _output.Write(e.Frame(_request.TypeAsEventField).Span);
         _delivered++;
+        _tenants.Metrics.EventDelivered();
     }
 
     private void WriteResetIfDropped()
@@ -331,6 +336,7 @@ internal sealed partial class ConnectionActor
         if (Interlocked.CompareExchange(ref _phase, CatchingUpOverflowed, CatchingUp) == Live && item.Event is not null)
         {
             Interlocked.Increment(ref _dropped);
+            _tenants.Metrics.EventDropped();
         }
     }
 

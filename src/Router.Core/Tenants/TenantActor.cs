@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Router.Actors;
+using Router.Diagnostics;
 using Router.Events;
 using Router.Journal;
 using Router.Queues;
@@ -187,7 +188,9 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
         try
         {
             var batches = requests.ConvertAll(r => r.Events);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var results = await _journal.AppendAsync(_tenant, batches, CancellationToken.None);
+            _directory.Metrics.JournalAppended(RouterMetrics.Since(started), batches, results);
             return new TenantMessage.AppendCompleted(requests, results, null);
         }
         catch (Exception exception)

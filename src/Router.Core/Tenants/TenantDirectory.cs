@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Router.Actors;
 using Router.Connections;
+using Router.Diagnostics;
 using Router.Journal;
 using Router.Queues;
 using Router.Routing;
@@ -26,14 +27,18 @@ internal sealed class TenantDirectory
     private readonly ILogger _logger;
     private volatile bool _stopping;
 
-    public TenantDirectory(ActorSystem system, IEventJournal journal, RoutingTable routing, ActorTuningOptions tuning)
+    public TenantDirectory(ActorSystem system, IEventJournal journal, RoutingTable routing, ActorTuningOptions tuning, RouterMetrics? metrics = null)
     {
+        Metrics = metrics ?? new RouterMetrics();
         _system = system;
         _journal = journal;
         _routing = routing;
         _tuning = tuning;
         _logger = system.LoggerFactory.CreateLogger("Router.Tenants");
     }
+
+    /// <summary>The instruments every actor of this router records to (reached through the directory they all share).</summary>
+    public RouterMetrics Metrics { get; }
 
     /// <summary>Tenants with a live actor (tests and health use it to show passivation works).</summary>
     public int ActiveTenants => _tenants.Count;
