@@ -1,5 +1,3 @@
-using Router.Host;
+using Router.Host.Cli;
 
-var app = RouterApp.Build(args);
-await app.RunAsync();
-return 0;
+return await RouterCli.InvokeAsync(args, CliConsole.System);

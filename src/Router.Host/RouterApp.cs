@@ -14,9 +14,9 @@ internal static class RouterApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         RouterConfiguration.Apply(builder.Configuration, args, overrides);
         builder.WebHost.UseUrls(builder.Configuration["router:urls"] ?? "http://127.0.0.1:5080");
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        // Request-level framework logs are noise for a streaming server; the router logs its own events.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        ConfigureLogging(builder);
+        // The whole shutdown (streams told, Kestrel drained, actors drained, journal closed) fits in the grace period.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue<TimeSpan>("router:shutdown:grace"));
         builder.Services.AddRouter();
         configureServices?.Invoke(builder.Services);
 
@@ -27,5 +27,34 @@ internal static class RouterApp
         app.MapGroup(string.Empty).WithIngestMetrics().MapPublish();
         app.MapStreams();
         return app;
+    }
+
+    private static void ConfigureLogging(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        var format = builder.Configuration["router:logging:format"];
+        if (string.Equals(format, "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+        }
+        // Request-level framework logs are noise for a streaming server; the router logs its own events. They also
+        // print request URLs, and a stream's URL may hold ?access_token=: hosting diagnostics stay at Warning
+        // (named on its own so a broader "Microsoft.AspNetCore: Information" in a user's file does not enable it).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
     }
 }

@@ -41,7 +41,12 @@ internal static class RouterServiceCollectionExtensions
         services.AddOptions<ActorTuningOptions>().BindConfiguration("router:actors")
             .Validate(o => o.MailboxCapacity > 0 && o.TenantIdleAfter > TimeSpan.Zero && o.QueueIdleAfter > TimeSpan.Zero, "router.actors: mailbox-capacity and idle times must be positive.")
             .ValidateOnStart();
-        services.AddOptions<ShutdownOptions>().BindConfiguration("router:shutdown");
+        services.AddOptions<ShutdownOptions>().BindConfiguration("router:shutdown")
+            .Validate(o => o.Grace > TimeSpan.Zero, "router.shutdown.grace must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<LoggingOptions>().BindConfiguration("router:logging")
+            .Validate(o => o.Format is "text" or "json", "router.logging.format must be text or json.")
+            .ValidateOnStart();
 
         services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(
             sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,

@@ -18,11 +18,13 @@ public sealed class RouterTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _directory;
+    private readonly bool _ownsDirectory;
 
-    private RouterTestHost(WebApplication app, string directory, Uri address)
+    private RouterTestHost(WebApplication app, string directory, bool ownsDirectory, Uri address)
     {
         _app = app;
         _directory = directory;
+        _ownsDirectory = ownsDirectory;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -33,8 +35,10 @@ public sealed class RouterTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <param name="directory">Where the journal lives; a directory the caller passes is the caller's (a restart reuses it), so it is kept.</param>
     public static async Task<RouterTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null)
     {
+        var ownsDirectory = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "router-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var overrides = new Dictionary<string, string?>
@@ -51,7 +55,7 @@ public sealed class RouterTestHost : IAsyncDisposable
         var app = RouterApp.Build([], overrides);
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RouterTestHost(app, directory, new Uri(address));
+        return new RouterTestHost(app, directory, ownsDirectory, new Uri(address));
     }
 
     /// <summary>Posts a JSON body as-is; returns the response for the test to inspect.</summary>
@@ -95,6 +99,10 @@ public sealed class RouterTestHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync().DefaultTimeout();
         await _app.DisposeAsync();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -4,9 +4,12 @@ namespace Router.Connections;
 
 internal sealed partial class ConnectionActor
 {
+    private void LogOpened() =>
+        Log.Opened(_logger, Tenant.Value, Id, Filter.Scope.AllQueues ? "*" : Filter.Scope.Queues.Count == 0 ? "-" : string.Join(',', Filter.Scope.Queues), _request.ResumeFrom?.ToString() ?? "live");
+
     private static partial class Log
     {
-        [LoggerMessage(3003, LogLevel.Information, "Connection {ConnectionId} on {Tenant} opened (queues {Queues}, resuming from {ResumeFrom})", EventName = "ConnectionOpened")]
+        [LoggerMessage(3003, LogLevel.Information, "Connection {ConnectionId} on {Tenant} opened (queues {Queues}, from {ResumeFrom})", EventName = "ConnectionOpened")]
         public static partial void Opened(ILogger logger, string tenant, string connectionId, string queues, string? resumeFrom);
 
         [LoggerMessage(3000, LogLevel.Information, "Connection {ConnectionId} on {Tenant} closed ({Reason}) after {Duration}, {Delivered} events delivered", EventName = "ConnectionClosed")]

@@ -152,7 +152,7 @@ internal sealed partial class ConnectionActor
             throw;
         }
         var opened = _time.GetTimestamp();
-        Log.Opened(_logger, Tenant.Value, Id, string.Join(',', Filter.Scope.Queues), _request.ResumeFrom?.ToString());
+        LogOpened();
         _tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
         ITimer? heartbeat = null;
         try
