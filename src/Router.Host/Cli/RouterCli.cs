@@ -52,6 +52,7 @@ internal static class RouterCli
         root.Subcommands.Add(TokenCommand.Create(console));
         root.Subcommands.Add(PublishCommand.Create(console));
         root.Subcommands.Add(TailCommand.Create(console, cancellationToken));
+        root.Subcommands.Add(HealthCommand.Create(console));
         return root;
     }
 }

@@ -52,10 +52,11 @@ internal sealed class RouterProcess : IAsyncDisposable
     public static string BuiltDll => Path.Combine(AppContext.BaseDirectory, "router.dll");
 
     /// <summary>Starts <paramref name="dll"/> with <c>serve</c> and waits until it listens and /health answers.</summary>
-    public static async Task<RouterProcess> StartAsync(string journalPath, IEnumerable<string>? extraArgs = null, string? dll = null, string? workingDirectory = null, int? port = null)
+    /// <param name="environment">Extra environment; with <c>ROUTER_URLS</c> in it the address comes from there (as in the container) instead of <c>--urls</c>.</param>
+    public static async Task<RouterProcess> StartAsync(string journalPath, IEnumerable<string>? extraArgs = null, string? dll = null, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         dll ??= BuiltDll;
-        var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}/");
+        var address = new Uri(environment?.GetValueOrDefault("ROUTER_URLS") is { } urls ? urls + "/" : $"http://127.0.0.1:{FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -64,13 +65,19 @@ internal sealed class RouterProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(journalPath)!,
         };
-        foreach (var arg in new[] { dll, "serve", "--urls", address.ToString().TrimEnd('/') }.Concat(extraArgs ?? []))
+        var urlsSwitch = environment?.ContainsKey("ROUTER_URLS") == true ? [] : new[] { "--urls", address.ToString().TrimEnd('/') };
+        foreach (var arg in new[] { dll, "serve" }.Concat(urlsSwitch).Concat(extraArgs ?? []))
         {
             start.ArgumentList.Add(arg);
         }
         start.Environment["ROUTER_JOURNAL_PATH"] = journalPath;
         start.Environment["ROUTER_URLS"] = null;
         start.Environment["ROUTER_CONFIG"] = null;
+        start.Environment["ROUTER_LOG_FORMAT"] = null;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
