@@ -8,6 +8,7 @@ using Router.Journal;
 using Router.Journal.Sqlite;
 using Router.Routing;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Host;
 
@@ -40,11 +41,16 @@ internal static class RouterServiceCollectionExtensions
             .Validate(o => o.MailboxCapacity > 0 && o.TenantIdleAfter > TimeSpan.Zero && o.QueueIdleAfter > TimeSpan.Zero, "router.actors: mailbox-capacity and idle times must be positive.")
             .ValidateOnStart();
         services.AddOptions<ShutdownOptions>().BindConfiguration("router:shutdown");
+        services.AddOptions<VersioningOptions>().BindConfiguration("router:versioning");
 
         services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(
             sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,
             sp.GetRequiredService<ILogger<SqliteEventJournal>>()));
         services.AddSingleton(sp => RoutingTable.Create(sp.GetRequiredService<IOptions<RoutingOptions>>().Value));
+        // Conversions declared in HOCON plus any IEventConverter registered in code; broken ones fail start-up.
+        services.AddSingleton(sp => EventTypeRegistry.Build(
+            sp.GetRequiredService<IOptions<VersioningOptions>>().Value,
+            sp.GetServices<IEventConverter>()));
         services.AddSingleton(sp => new ActorSystem(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new TenantDirectory(
             sp.GetRequiredService<ActorSystem>(),

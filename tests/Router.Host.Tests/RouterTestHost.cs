@@ -18,11 +18,13 @@ public sealed class RouterTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _directory;
+    private readonly bool _keepDirectory;
 
-    private RouterTestHost(WebApplication app, string directory, Uri address)
+    private RouterTestHost(WebApplication app, string directory, bool keepDirectory, Uri address)
     {
         _app = app;
         _directory = directory;
+        _keepDirectory = keepDirectory;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -33,7 +35,8 @@ public sealed class RouterTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RouterTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null)
+    /// <param name="keepDirectory">Keep the journal when disposed, so a second host can restart on it.</param>
+    public static async Task<RouterTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null, bool keepDirectory = false)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "router-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -49,9 +52,17 @@ public sealed class RouterTestHost : IAsyncDisposable
             overrides[key] = value;
         }
         var app = RouterApp.Build([], overrides);
-        await app.StartAsync().DefaultTimeout();
+        try
+        {
+            await app.StartAsync().DefaultTimeout();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RouterTestHost(app, directory, new Uri(address));
+        return new RouterTestHost(app, directory, keepDirectory, new Uri(address));
     }
 
     /// <summary>Posts a JSON body as-is; returns the response for the test to inspect.</summary>
@@ -95,6 +106,10 @@ public sealed class RouterTestHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync().DefaultTimeout();
         await _app.DisposeAsync();
+        if (_keepDirectory)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_directory, recursive: true);

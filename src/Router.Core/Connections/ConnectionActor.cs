@@ -7,6 +7,7 @@ using Router.Journal;
 using Router.Queues;
 using Router.Routing;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Connections;
 
@@ -38,6 +39,7 @@ internal sealed partial class ConnectionActor
     private readonly TenantDirectory _tenants;
     private readonly IEventJournal _journal;
     private readonly RoutingTable _routing;
+    private readonly EventTypeRegistry _versions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PipeWriter _output;
@@ -64,6 +66,7 @@ internal sealed partial class ConnectionActor
         TenantDirectory tenants,
         IEventJournal journal,
         RoutingTable routing,
+        EventTypeRegistry versions,
         TimeProvider time,
         ILogger logger,
         PipeWriter output)
@@ -75,6 +78,7 @@ internal sealed partial class ConnectionActor
         _tenants = tenants;
         _journal = journal;
         _routing = routing;
+        _versions = versions;
         _time = time;
         _logger = logger;
         _output = output;
@@ -290,7 +294,7 @@ internal sealed partial class ConnectionActor
 
     private void Write(RoutedEvent e)
     {
-        _output.Write(e.Frame(_request.TypeAsEventField).Span);
+        _output.Write(e.FrameFor(_versions, _request.Pins, _request.TypeAsEventField).Span);
         _delivered++;
     }
 

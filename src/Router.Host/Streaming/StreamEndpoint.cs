@@ -6,6 +6,7 @@ using Router.Host.Http;
 using Router.Journal;
 using Router.Routing;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Host.Streaming;
 
@@ -37,6 +38,7 @@ internal static class StreamEndpoint
             services.Tenants,
             services.Journal,
             services.Routing,
+            services.Versions,
             services.Time,
             services.Logger,
             http.Response.BodyWriter);
@@ -69,6 +71,7 @@ internal sealed class StreamServices(
     TenantDirectory tenants,
     IEventJournal journal,
     RoutingTable routing,
+    EventTypeRegistry versions,
     ConnectionRegistry connections,
     RouterLifecycle lifecycle,
     IOptions<StreamOptions> options,
@@ -81,6 +84,8 @@ internal sealed class StreamServices(
     public IEventJournal Journal { get; } = journal;
 
     public RoutingTable Routing { get; } = routing;
+
+    public EventTypeRegistry Versions { get; } = versions;
 
     public ConnectionRegistry Connections { get; } = connections;
 

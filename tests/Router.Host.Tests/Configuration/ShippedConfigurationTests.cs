@@ -27,6 +27,7 @@ public sealed class ShippedConfigurationTests
         ("router:routing", typeof(RoutingOptions)),
         ("router:actors", typeof(ActorTuningOptions)),
         ("router:shutdown", typeof(ShutdownOptions)),
+        ("router:versioning", typeof(Router.Versioning.VersioningOptions)),
     ];
 
     /// <summary>Keys read directly rather than through an options class.</summary>
