@@ -39,6 +39,11 @@ internal sealed class RouterRig : IAsyncDisposable
             BufferEvents = bufferEvents,
             Overflow = overflow,
             ReplayPageSize = 4,
+            BufferBytes = 64 * 1024 * 1024,
+            WriteTimeout = TimeSpan.FromMinutes(5),
+            ThrottleEventsPerSecond = 0,
+            ThrottleBurst = 1,
+            Conflate = [],
         };
         Tenants = new TenantDirectory(System, Journal, Routing, Tuning);
     }
@@ -72,7 +77,7 @@ internal sealed class RouterRig : IAsyncDisposable
         var typePatterns = TypePatternSet.Parse(types?.Split(','));
         var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver));
         var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false, accept is null ? VersionPins.None : VersionPins.Parse(accept));
-        var options = bufferEvents is { } size ? new StreamOptions { Retry = Streams.Retry, Heartbeat = Streams.Heartbeat, BufferEvents = size, Overflow = Streams.Overflow, ReplayPageSize = Streams.ReplayPageSize } : Streams;
+        var options = bufferEvents is { } size ? Copy(Streams, size) : Streams;
         var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Versions, Time, NullLogger.Instance, output ?? pipe.Writer);
         var cancel = new CancellationTokenSource();
         var run = Task.Run(async () =>
@@ -103,6 +108,20 @@ internal sealed class RouterRig : IAsyncDisposable
             CancellationToken.None).DefaultTimeout();
         return result.Events[0].Event.Position.Value;
     }
+
+    private static StreamOptions Copy(StreamOptions o, int bufferEvents) => new()
+    {
+        Retry = o.Retry,
+        Heartbeat = o.Heartbeat,
+        BufferEvents = bufferEvents,
+        BufferBytes = o.BufferBytes,
+        WriteTimeout = o.WriteTimeout,
+        ThrottleEventsPerSecond = o.ThrottleEventsPerSecond,
+        ThrottleBurst = o.ThrottleBurst,
+        Conflate = o.Conflate,
+        Overflow = o.Overflow,
+        ReplayPageSize = o.ReplayPageSize,
+    };
 
     public async ValueTask DisposeAsync()
     {
