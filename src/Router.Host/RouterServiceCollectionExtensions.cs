@@ -42,6 +42,10 @@ internal static class RouterServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<ShutdownOptions>().BindConfiguration("router:shutdown");
         services.AddOptions<VersioningOptions>().BindConfiguration("router:versioning");
+        services.AddOptions<ConnectionLimits>().BindConfiguration("router:limits")
+            .Validate(o => o.MaxConnections > 0 && o.MaxConnectionsPerTenant > 0 && o.PublishEventsPerSecond >= 0, "router.limits: connection limits must be positive, the publish rate zero (off) or positive.")
+            .ValidateOnStart();
+        services.AddSingleton<PublishRateLimiter>();
 
         services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(
             sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,

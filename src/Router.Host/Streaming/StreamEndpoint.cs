@@ -43,13 +43,16 @@ internal static class StreamEndpoint
             services.Logger,
             http.Response.BodyWriter);
 
+        if (!services.Connections.TryAdd(connection, services.Limits.MaxConnections, services.Limits.MaxConnectionsPerTenant))
+        {
+            return Problems.Unavailable(http, "Too many open streams on this node; retry shortly or connect to another node.", services.Options.Retry);
+        }
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        services.Connections.Add(connection);
         try
         {
             await connection.RunAsync(http.RequestAborted);
@@ -76,6 +79,7 @@ internal sealed class StreamServices(
     RouterLifecycle lifecycle,
     IOptions<StreamOptions> options,
     IOptions<EchoOptions> echo,
+    IOptions<ConnectionLimits> limits,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -92,6 +96,8 @@ internal sealed class StreamServices(
     public RouterLifecycle Lifecycle { get; } = lifecycle;
 
     public StreamOptions Options { get; } = options.Value;
+
+    public ConnectionLimits Limits { get; } = limits.Value;
 
     public TypePatternSet AlwaysDeliver { get; } = TypePatternSet.Parse(echo.Value.AlwaysDeliver);
 

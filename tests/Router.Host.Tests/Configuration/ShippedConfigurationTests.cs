@@ -24,6 +24,7 @@ public sealed class ShippedConfigurationTests
         ("router:publish", typeof(PublishOptions)),
         ("router:streams", typeof(StreamOptions)),
         ("router:echo", typeof(EchoOptions)),
+        ("router:limits", typeof(ConnectionLimits)),
         ("router:routing", typeof(RoutingOptions)),
         ("router:actors", typeof(ActorTuningOptions)),
         ("router:shutdown", typeof(ShutdownOptions)),
