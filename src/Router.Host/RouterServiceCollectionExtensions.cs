@@ -46,6 +46,9 @@ internal static class RouterServiceCollectionExtensions
             .Validate(o => o.MaxConnections > 0 && o.MaxConnectionsPerTenant > 0 && o.PublishEventsPerSecond >= 0, "router.limits: connection limits must be positive, the publish rate zero (off) or positive.")
             .ValidateOnStart();
         services.AddSingleton<PublishRateLimiter>();
+        services.AddOptions<RetentionOptions>().BindConfiguration("router:retention")
+            .Validate(o => o.MaxAge > TimeSpan.Zero && o.MaxEvents > 0 && o.Interval > TimeSpan.Zero, "router.retention: max-age, max-events and interval must be positive.")
+            .ValidateOnStart();
 
         services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(
             sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,
@@ -64,6 +67,7 @@ internal static class RouterServiceCollectionExtensions
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<RouterLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLifecycle>());
+        services.AddHostedService<RetentionService>();
         services.AddSingleton<StreamServices>();
         return services;
     }

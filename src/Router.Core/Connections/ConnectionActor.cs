@@ -198,7 +198,8 @@ internal sealed partial class ConnectionActor
                 var committed = await _journal.ReadHeadAsync(Tenant, token);
                 head = committed > head ? committed : head;
             }
-            WritePreamble(head);
+            var earliest = _request.ResumeFrom is not null ? await _journal.ReadEarliestAsync(Tenant, token) : Position.Start;
+            WritePreamble(head, earliest);
             await FlushAsync(token);
             heartbeat = _time.CreateTimer(static s => ((ConnectionActor)s!).OnHeartbeatDue(), this, _options.Heartbeat, _options.Heartbeat);
             await CatchUpAsync(token);
@@ -225,7 +226,7 @@ internal sealed partial class ConnectionActor
         }
     }
 
-    private void WritePreamble(Position head)
+    private void WritePreamble(Position head, Position earliest)
     {
         var resume = _request.ResumeFrom;
         _lastWritten = resume ?? head;
@@ -263,6 +264,16 @@ internal sealed partial class ConnectionActor
                 json.WriteString("head", head.ToString());
             }));
             _lastWritten = head;
+        }
+        else if (resume is { } from && earliest.Value > from.Value + 1)
+        {
+            // Retention pruned part of what the client missed: it must refetch state; replay goes on from the earliest.
+            _output.Write(SseFrames.ControlFrame("reset", json =>
+            {
+                json.WriteString("reason", "history-truncated");
+                json.WriteString("requested", from.ToString());
+                json.WriteString("earliest", earliest.ToString());
+            }));
         }
     }
 

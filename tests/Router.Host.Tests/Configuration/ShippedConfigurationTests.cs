@@ -25,6 +25,7 @@ public sealed class ShippedConfigurationTests
         ("router:streams", typeof(StreamOptions)),
         ("router:echo", typeof(EchoOptions)),
         ("router:limits", typeof(ConnectionLimits)),
+        ("router:retention", typeof(Router.Journal.RetentionOptions)),
         ("router:routing", typeof(RoutingOptions)),
         ("router:actors", typeof(ActorTuningOptions)),
         ("router:shutdown", typeof(ShutdownOptions)),
