@@ -109,6 +109,9 @@ internal sealed class RouterRig : IAsyncDisposable
         return result.Events[0].Event.Position.Value;
     }
 
+    /// <summary>Drops the rig's own references to connections that already ended (for leak checks).</summary>
+    public void ForgetClosedConnections() => _open.RemoveAll(o => o.Run.IsCompleted);
+
     private static StreamOptions Copy(StreamOptions o, int bufferEvents) => new()
     {
         Retry = o.Retry,
