@@ -117,6 +117,9 @@ internal sealed partial class ConnectionActor
 
     public TenantId Tenant => _request.Filter.Scope.Tenant;
 
+    /// <summary>Events written to the response so far (read from other threads for diagnostics).</summary>
+    public long Delivered => Volatile.Read(ref _delivered);
+
     /// <summary>Why it closed, once it has.</summary>
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 

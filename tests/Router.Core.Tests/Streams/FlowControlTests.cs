@@ -102,10 +102,22 @@ public sealed class FlowControlTests
         var reader = new SseReader(stalled.Reader.AsStream());
         var open = await rig.OpenAsync(RouterRig.QueueScope("q"), output: stalled.Writer);
         Assert.Equal("connection", (await reader.NextAsync()).EventType);
-
         await rig.PublishAsync("x.happened.v1", "q", data: $"{{\"pad\":\"{new string('x', 4000)}\"}}");
-        await WaitUntilAsync(() => time.ActiveTimers >= 2); // heartbeat + the stalled flush's timeout
-        time.Advance(TimeSpan.FromSeconds(15));
+
+        await WaitUntilAsync(() => open.Connection.Delivered == 1); // written; its flush now waits for the reader
+
+        // Move the clock a second at a time: the stalled flush times out once 15 s pass after it began.
+        var advanced = TimeSpan.Zero;
+        await WaitUntilAsync(() =>
+        {
+            if (open.Run.IsCompleted || advanced > TimeSpan.FromSeconds(25))
+            {
+                return true;
+            }
+            time.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            return false;
+        });
 
         await open.Run.DefaultTimeout();
         Assert.Equal(CloseReason.SlowClient, open.Connection.CloseReason);
