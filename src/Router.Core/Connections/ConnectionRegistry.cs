@@ -62,7 +62,7 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    /// <summary>Asks every connection to close with the reason (e.g. a shutdown frame) and returns their run tasks.</summary>
+    /// <summary>Every open connection at this moment (shutdown walks them to say goodbye).</summary>
     public IReadOnlyList<ConnectionActor> Snapshot() => [.. _connections.Keys];
 
     private static void Decrement<TKey>(ConcurrentDictionary<TKey, int> counts, TKey key)

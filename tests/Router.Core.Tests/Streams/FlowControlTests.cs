@@ -104,11 +104,11 @@ public sealed class FlowControlTests
         Assert.Equal("connection", (await reader.NextAsync()).EventType);
         await rig.PublishAsync("x.happened.v1", "q", data: $"{{\"pad\":\"{new string('x', 4000)}\"}}");
 
-        await WaitUntilAsync(() => open.Connection.Delivered == 1); // written; its flush now waits for the reader
+        await Eventually.UntilAsync(() => open.Connection.Delivered == 1); // written; its flush now waits for the reader
 
         // Move the clock a second at a time: the stalled flush times out once 15 s pass after it began.
         var advanced = TimeSpan.Zero;
-        await WaitUntilAsync(() =>
+        await Eventually.UntilAsync(() =>
         {
             if (open.Run.IsCompleted || advanced > TimeSpan.FromSeconds(25))
             {
@@ -128,19 +128,6 @@ public sealed class FlowControlTests
         for (var id = from; id <= to; id++)
         {
             Assert.Equal(id.ToString(), (await open.NextEventAsync()).Id);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Condition not reached.");
-            }
-            await Task.Yield();
         }
     }
 }
