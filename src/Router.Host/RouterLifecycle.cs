@@ -3,6 +3,7 @@ using Router.Actors;
 using Router.Connections;
 using Router.Journal;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Host;
 
@@ -30,8 +31,11 @@ internal sealed partial class RouterLifecycle : IHostedService
         ActorSystem actors,
         IHostApplicationLifetime lifetime,
         IOptions<ShutdownOptions> options,
+        EventTypeRegistry versions,
         ILogger<RouterLifecycle> logger)
     {
+        // Taking the registry here builds it before the server starts: invalid conversions stop start-up.
+        _ = versions;
         _journal = journal;
         _tenants = tenants;
         _connections = connections;

@@ -10,6 +10,7 @@ using Router.Journal;
 using Router.Journal.Sqlite;
 using Router.Routing;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Host;
 
@@ -47,11 +48,23 @@ internal static class RouterServiceCollectionExtensions
         services.AddOptions<LoggingOptions>().BindConfiguration("router:logging")
             .Validate(o => o.Format is "text" or "json", "router.logging.format must be text or json.")
             .ValidateOnStart();
+        services.AddOptions<VersioningOptions>().BindConfiguration("router:versioning");
+        services.AddOptions<ConnectionLimits>().BindConfiguration("router:limits")
+            .Validate(o => o.MaxConnections > 0 && o.MaxConnectionsPerTenant > 0 && o.PublishEventsPerSecond >= 0, "router.limits: connection limits must be positive, the publish rate zero (off) or positive.")
+            .ValidateOnStart();
+        services.AddSingleton<PublishRateLimiter>();
+        services.AddOptions<RetentionOptions>().BindConfiguration("router:retention")
+            .Validate(o => o.MaxAge > TimeSpan.Zero && o.MaxEvents > 0 && o.Interval > TimeSpan.Zero, "router.retention: max-age, max-events and interval must be positive.")
+            .ValidateOnStart();
 
         services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(
             sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,
             sp.GetRequiredService<ILogger<SqliteEventJournal>>()));
         services.AddSingleton(sp => RoutingTable.Create(sp.GetRequiredService<IOptions<RoutingOptions>>().Value));
+        // Conversions declared in HOCON plus any IEventConverter registered in code; broken ones fail start-up.
+        services.AddSingleton(sp => EventTypeRegistry.Build(
+            sp.GetRequiredService<IOptions<VersioningOptions>>().Value,
+            sp.GetServices<IEventConverter>()));
         services.AddSingleton(sp => new ActorSystem(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new TenantDirectory(
             sp.GetRequiredService<ActorSystem>(),
@@ -63,6 +76,7 @@ internal static class RouterServiceCollectionExtensions
         services.AddRouterMetrics();
         services.AddSingleton<RouterLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLifecycle>());
+        services.AddHostedService<RetentionService>();
         services.AddSingleton<StreamServices>();
         return services;
     }

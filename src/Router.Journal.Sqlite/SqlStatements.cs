@@ -25,6 +25,8 @@ internal static class SqlStatements
     public static string SelectQueueHead { get; } = Load(nameof(SelectQueueHead));
     public static string SelectEarliest { get; } = Load(nameof(SelectEarliest));
     public static string Ping { get; } = Load(nameof(Ping));
+    public static string PruneEvents { get; } = Load(nameof(PruneEvents));
+    public static string SelectTenants { get; } = Load(nameof(SelectTenants));
 
     private static string Load(string name)
     {

@@ -26,6 +26,10 @@ public sealed partial class SqliteEventJournal : IEventJournal
     private readonly int _maxEventsPerCommit;
     private readonly string _writerConnectionString;
     private readonly string _readerConnectionString;
+    private readonly string _prunerConnectionString;
+
+    /// <summary>Events deleted per retention statement: short transactions, so appends never wait long.</summary>
+    private const int PruneChunk = 5000;
     private readonly ILogger<SqliteEventJournal> _logger;
 
     /// <summary>Serializes <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/>.</summary>
@@ -76,6 +80,13 @@ public sealed partial class SqliteEventJournal : IEventJournal
             Mode = SqliteOpenMode.ReadWriteCreate,
             // The writer holds its connection for the journal's lifetime; closing it must really close the file.
             Pooling = false,
+            DefaultTimeout = commandTimeoutSeconds,
+        }.ToString();
+        _prunerConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = true,
             DefaultTimeout = commandTimeoutSeconds,
         }.ToString();
         _readerConnectionString = new SqliteConnectionStringBuilder
@@ -186,6 +197,67 @@ public sealed partial class SqliteEventJournal : IEventJournal
 
     public ValueTask<Position> ReadEarliestAsync(TenantId tenant, CancellationToken cancellationToken) =>
         QueryAsync(tenant, SqlStatements.SelectEarliest, 0, static (command, _) => new Position((long)command.ExecuteScalar()!), cancellationToken);
+
+    public async ValueTask<long> PruneAsync(TenantId tenant, DateTimeOffset olderThan, long keepNewest, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepNewest, 1);
+        var head = await ReadHeadAsync(tenant, cancellationToken);
+        long deleted = 0;
+        try
+        {
+            // A pooled read-write connection of its own: SQLite's file lock (with the busy timeout) orders these
+            // short deletes with the group-commit writer, whose head cache stays valid because the head survives.
+            await using var connection = new SqliteConnection(_prunerConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = SqlStatements.PruneEvents;
+                command.Parameters.AddWithValue("@tenant", tenant.Value);
+                command.Parameters.AddWithValue("@head", head.Value);
+                command.Parameters.AddWithValue("@cutoff", olderThan.UtcTicks);
+                command.Parameters.AddWithValue("@keep", keepNewest);
+                command.Parameters.AddWithValue("@chunk", PruneChunk);
+                var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+                deleted += rows;
+                if (rows < PruneChunk)
+                {
+                    break;
+                }
+            }
+        }
+        catch (SqliteException exception)
+        {
+            Log.ReadFailed(_logger, tenant.Value, exception);
+            throw new JournalUnavailableException("The SQLite journal could not be pruned.", exception);
+        }
+        return deleted;
+    }
+
+    public ValueTask<IReadOnlyList<TenantId>> ReadTenantsAsync(CancellationToken cancellationToken)
+    {
+        GetWriter();
+        try
+        {
+            using var connection = OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = SqlStatements.SelectTenants;
+            using var reader = command.ExecuteReader();
+            var tenants = new List<TenantId>();
+            while (reader.Read())
+            {
+                if (TenantId.TryParse(reader.GetString(0), out var tenant))
+                {
+                    tenants.Add(tenant);
+                }
+            }
+            return ValueTask.FromResult<IReadOnlyList<TenantId>>(tenants);
+        }
+        catch (SqliteException exception)
+        {
+            return ValueTask.FromException<IReadOnlyList<TenantId>>(new JournalUnavailableException("The SQLite journal could not be read.", exception));
+        }
+    }
 
     public ValueTask<bool> PingAsync(CancellationToken cancellationToken)
     {

@@ -18,13 +18,13 @@ public sealed class RouterTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _directory;
-    private readonly bool _ownsDirectory;
+    private readonly bool _keepDirectory;
 
-    private RouterTestHost(WebApplication app, string directory, bool ownsDirectory, Uri address)
+    private RouterTestHost(WebApplication app, string directory, bool keepDirectory, Uri address)
     {
         _app = app;
         _directory = directory;
-        _ownsDirectory = ownsDirectory;
+        _keepDirectory = keepDirectory;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -35,10 +35,9 @@ public sealed class RouterTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="directory">Where the journal lives; a directory the caller passes is the caller's (a restart reuses it), so it is kept.</param>
-    public static async Task<RouterTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null)
+    /// <param name="keepDirectory">Keep the journal when disposed, so a second host can restart on it.</param>
+    public static async Task<RouterTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null, bool keepDirectory = false)
     {
-        var ownsDirectory = directory is null;
         directory ??= Path.Combine(Path.GetTempPath(), "router-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var overrides = new Dictionary<string, string?>
@@ -53,9 +52,17 @@ public sealed class RouterTestHost : IAsyncDisposable
             overrides[key] = value;
         }
         var app = RouterApp.Build([], overrides);
-        await app.StartAsync().DefaultTimeout();
+        try
+        {
+            await app.StartAsync().DefaultTimeout();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RouterTestHost(app, directory, ownsDirectory, new Uri(address));
+        return new RouterTestHost(app, directory, keepDirectory, new Uri(address));
     }
 
     /// <summary>Posts a JSON body as-is; returns the response for the test to inspect.</summary>
@@ -99,7 +106,7 @@ public sealed class RouterTestHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync().DefaultTimeout();
         await _app.DisposeAsync();
-        if (!_ownsDirectory)
+        if (_keepDirectory)
         {
             return;
         }

@@ -123,6 +123,29 @@ public sealed class InMemoryEventJournal : IEventJournal
         }
     }
 
+    public ValueTask<long> PruneAsync(TenantId tenant, DateTimeOffset olderThan, long keepNewest, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var list = EventsOf(tenant);
+            if (list.Count == 0)
+            {
+                return ValueTask.FromResult(0L);
+            }
+            var head = list[^1].Position.Value;
+            var removed = list.RemoveAll(e => e.Position.Value < head && (e.Time < olderThan || e.Position.Value <= head - keepNewest));
+            return ValueTask.FromResult((long)removed);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<TenantId>> ReadTenantsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<TenantId>>(_events.Where(p => p.Value.Count > 0).Select(p => p.Key).ToList());
+        }
+    }
+
     public ValueTask<bool> PingAsync(CancellationToken cancellationToken) => ValueTask.FromResult(!_disposed);
 
     public ValueTask DisposeAsync()

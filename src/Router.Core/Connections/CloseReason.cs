@@ -17,6 +17,9 @@ internal enum CloseReason
     /// <summary>The live buffer overflowed under the <c>disconnect</c> policy; the client resumes from the journal.</summary>
     Overflow,
 
+    /// <summary>A write made no progress within the write timeout: the client stopped reading.</summary>
+    SlowClient,
+
     /// <summary>The queue or tenant actor feeding it stopped (fault or shutdown); the client resumes from the journal.</summary>
     SourceStopped,
 

@@ -6,7 +6,9 @@ using Router.Events;
 using Router.Journal;
 using Router.Queues;
 using Router.Routing;
+using Router.Streams;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Connections;
 
@@ -38,6 +40,7 @@ internal sealed partial class ConnectionActor
     private readonly TenantDirectory _tenants;
     private readonly IEventJournal _journal;
     private readonly RoutingTable _routing;
+    private readonly EventTypeRegistry _versions;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PipeWriter _output;
@@ -57,6 +60,20 @@ internal sealed partial class ConnectionActor
 
     private long _delivered;
 
+    /// <summary>Approximate bytes held by the buffer, for the byte cap (events are counted by the channel).</summary>
+    private long _bufferedBytes;
+
+    /// <summary>Events read from the buffer and not yet written: where throttling waits and conflation happens.</summary>
+    private readonly ConflatingQueue _pending;
+
+    /// <summary>Null when throttling is off (the default).</summary>
+    private readonly TokenBucket? _throttle;
+
+    /// <summary>The highest position taken into <see cref="_pending"/> (or written).</summary>
+    private Position _lastQueued;
+
+    private long _throttled;
+
     public ConnectionActor(
         string id,
         StreamRequest request,
@@ -64,6 +81,7 @@ internal sealed partial class ConnectionActor
         TenantDirectory tenants,
         IEventJournal journal,
         RoutingTable routing,
+        EventTypeRegistry versions,
         TimeProvider time,
         ILogger logger,
         PipeWriter output)
@@ -75,6 +93,7 @@ internal sealed partial class ConnectionActor
         _tenants = tenants;
         _journal = journal;
         _routing = routing;
+        _versions = versions;
         _time = time;
         _logger = logger;
         _output = output;
@@ -85,6 +104,11 @@ internal sealed partial class ConnectionActor
                 FullMode = _policy == OverflowPolicy.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
             },
             OnDropped);
+        _pending = new ConflatingQueue(TypePatternSet.Parse(options.Conflate));
+        if (options.ThrottleEventsPerSecond > 0)
+        {
+            _throttle = new TokenBucket(options.ThrottleEventsPerSecond, Math.Max(1, options.ThrottleBurst), time.GetTimestamp(), time.TimestampFrequency);
+        }
     }
 
     public string Id { get; }
@@ -92,6 +116,9 @@ internal sealed partial class ConnectionActor
     public SubscriptionFilter Filter => _request.Filter;
 
     public TenantId Tenant => _request.Filter.Scope.Tenant;
+
+    /// <summary>Events written to the response so far (read from other threads for diagnostics).</summary>
+    public long Delivered => Volatile.Read(ref _delivered);
 
     /// <summary>Why it closed, once it has.</summary>
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
@@ -106,20 +133,31 @@ internal sealed partial class ConnectionActor
         {
             return false;
         }
-        if (_buffer.Writer.TryWrite(new ConnectionItem(e)))
+        var cost = Cost(e);
+        if (Interlocked.Add(ref _bufferedBytes, cost) <= _options.BufferBytes && _buffer.Writer.TryWrite(new ConnectionItem(e)))
         {
             return true;
         }
-        // Full under the Wait mode (disconnect policy).
+        Interlocked.Add(ref _bufferedBytes, -cost);
+        // Full, by events (disconnect policy) or by bytes (either policy).
         if (Interlocked.CompareExchange(ref _phase, CatchingUpOverflowed, CatchingUp) != Live)
         {
             return true; // catching up: the journal covers what the buffer could not take
+        }
+        if (_policy == OverflowPolicy.DropOldest)
+        {
+            // Over the byte cap: this event cannot fit, so it is the one dropped; the client gets a reset.
+            Interlocked.Increment(ref _dropped);
+            return true;
         }
         Log.Overflowed(_logger, Tenant.Value, Id, _options.BufferEvents);
         _tenants.Metrics.OverflowDisconnect();
         Close(CloseReason.Overflow);
         return false;
     }
+
+    /// <summary>What an event weighs against the byte cap: its payload plus a typical envelope.</summary>
+    private static long Cost(RoutedEvent e) => e.Stored.Data.Length + 256;
 
     /// <summary>Asks the connection to end; safe from any thread, first reason wins. Never runs the loop inline.</summary>
     public void Close(CloseReason reason)
@@ -166,7 +204,8 @@ internal sealed partial class ConnectionActor
                 var committed = await _journal.ReadHeadAsync(Tenant, token);
                 head = committed > head ? committed : head;
             }
-            WritePreamble(head);
+            var earliest = _request.ResumeFrom is not null ? await _journal.ReadEarliestAsync(Tenant, token) : Position.Start;
+            WritePreamble(head, earliest);
             await FlushAsync(token);
             heartbeat = _time.CreateTimer(static s => ((ConnectionActor)s!).OnHeartbeatDue(), this, _options.Heartbeat, _options.Heartbeat);
             await CatchUpAsync(token);
@@ -189,11 +228,11 @@ internal sealed partial class ConnectionActor
             heartbeat?.Dispose();
             ack.Source.TryTell(new QueueMessage.Unfollow(this));
             await WriteFarewellAsync(requestAborted);
-            Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _time.GetElapsedTime(opened));
+            Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _time.GetElapsedTime(opened));
         }
     }
 
-    private void WritePreamble(Position head)
+    private void WritePreamble(Position head, Position earliest)
     {
         var resume = _request.ResumeFrom;
         _lastWritten = resume ?? head;
@@ -231,6 +270,16 @@ internal sealed partial class ConnectionActor
                 json.WriteString("head", head.ToString());
             }));
             _lastWritten = head;
+        }
+        else if (resume is { } from && earliest.Value > from.Value + 1)
+        {
+            // Retention pruned part of what the client missed: it must refetch state; replay goes on from the earliest.
+            _output.Write(SseFrames.ControlFrame("reset", json =>
+            {
+                json.WriteString("reason", "history-truncated");
+                json.WriteString("requested", from.ToString());
+                json.WriteString("earliest", earliest.ToString());
+            }));
         }
     }
 
@@ -272,29 +321,95 @@ internal sealed partial class ConnectionActor
     private async Task RunLiveAsync(CancellationToken token)
     {
         var reader = _buffer.Reader;
-        while (await reader.WaitToReadAsync(token))
+        _lastQueued = _lastWritten;
+        while (true)
         {
-            // Batch: write everything already waiting, then flush once.
-            while (reader.TryRead(out var item))
+            var heartbeatDue = TakeWaiting(reader);
+            WriteResetIfDropped();
+            var wrote = WritePending();
+            if (heartbeatDue && !wrote && _pending.Count == 0)
             {
-                WriteResetIfDropped();
-                if (item.Event is null)
-                {
-                    _output.Write(SseFrames.ControlFrame("heartbeat", json => json.WriteString("time", SseFrames.FormatTime(_time.GetUtcNow()))));
-                }
-                else if (item.Event.Position > _lastWritten)
-                {
-                    Write(item.Event);
-                    _lastWritten = item.Event.Position;
-                }
+                _output.Write(SseFrames.ControlFrame("heartbeat", json => json.WriteString("time", SseFrames.FormatTime(_time.GetUtcNow()))));
+                wrote = true;
             }
-            await FlushAsync(token);
+            if (wrote)
+            {
+                await FlushAsync(token);
+            }
+            await WaitForWorkAsync(reader, token);
         }
+    }
+
+    /// <summary>Moves what waits in the buffer into the pending queue (batching, conflation); true when a heartbeat fell due.</summary>
+    private bool TakeWaiting(ChannelReader<ConnectionItem> reader)
+    {
+        var heartbeatDue = false;
+        while (_pending.Count < _options.BufferEvents && reader.TryRead(out var item))
+        {
+            if (item.Event is not { } e)
+            {
+                heartbeatDue = true;
+                continue;
+            }
+            Interlocked.Add(ref _bufferedBytes, -Cost(e));
+            // Dedupe by position: the live buffer may repeat what replay already wrote.
+            if (e.Position > _lastQueued)
+            {
+                _pending.Enqueue(e);
+                _lastQueued = e.Position;
+            }
+        }
+        return heartbeatDue;
+    }
+
+    /// <summary>Writes pending events as far as the throttle allows (all of them when it is off); flushing is the caller's.</summary>
+    private bool WritePending()
+    {
+        var wrote = false;
+        var now = _time.GetTimestamp();
+        while (_pending.Count > 0)
+        {
+            if (_throttle is not null && !_throttle.TryTake(now))
+            {
+                if (_throttled++ == 0)
+                {
+                    Log.Throttled(_logger, Tenant.Value, Id, _options.ThrottleEventsPerSecond);
+                }
+                break;
+            }
+            _pending.TryDequeue(out var e);
+            Write(e);
+            _lastWritten = e.Position;
+            wrote = true;
+        }
+        return wrote;
+    }
+
+    /// <summary>
+    /// Waits for new events, or (while throttled) for the next token; a throttled connection whose pending
+    /// queue is full stops reading, so its buffer fills and the overflow policy protects everyone else.
+    /// </summary>
+    private async ValueTask WaitForWorkAsync(ChannelReader<ConnectionItem> reader, CancellationToken token)
+    {
+        if (_pending.Count == 0)
+        {
+            await reader.WaitToReadAsync(token);
+            return;
+        }
+        var untilToken = _throttle!.TimeUntil(_time.GetTimestamp(), _time.TimestampFrequency);
+        var tokenArrives = Task.Delay(untilToken, _time, token);
+        if (_pending.Count >= _options.BufferEvents)
+        {
+            await tokenArrives;
+            return;
+        }
+        await Task.WhenAny(tokenArrives, reader.WaitToReadAsync(token).AsTask());
+        token.ThrowIfCancellationRequested();
     }
 
     private void Write(RoutedEvent e)
     {
-        _output.Write(e.Frame(_request.TypeAsEventField).Span);
+        _output.Write(e.FrameFor(_versions, _request.Pins, _request.TypeAsEventField).Span);
         _delivered++;
         _tenants.Metrics.EventDelivered();
     }
@@ -312,10 +427,27 @@ internal sealed partial class ConnectionActor
         }
     }
 
+    /// <summary>
+    /// Flushes; a flush that makes no progress for <see cref="StreamOptions.WriteTimeout"/> marks a client that
+    /// stopped reading (even behind a large kernel buffer) and closes it.
+    /// </summary>
     private async ValueTask FlushAsync(CancellationToken token)
     {
-        var result = await _output.FlushAsync(token);
-        if (result.IsCompleted)
+        var flush = _output.FlushAsync(token);
+        if (!flush.IsCompleted)
+        {
+            try
+            {
+                await flush.AsTask().WaitAsync(_options.WriteTimeout, _time, token);
+            }
+            catch (TimeoutException)
+            {
+                Log.SlowClient(_logger, Tenant.Value, Id, _options.WriteTimeout);
+                Close(CloseReason.SlowClient);
+                throw new OperationCanceledException("The client stopped reading.", token);
+            }
+        }
+        if ((await flush).IsCompleted)
         {
             throw new OperationCanceledException("The client closed the response.", token);
         }

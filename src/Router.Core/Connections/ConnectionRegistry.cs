@@ -12,6 +12,7 @@ internal sealed class ConnectionRegistry
     private readonly ConcurrentDictionary<ConnectionActor, byte> _connections = new();
     private readonly ConcurrentDictionary<TenantId, int> _perTenant = new();
     private readonly ConcurrentDictionary<(TenantId Tenant, string Queue), int> _perQueue = new();
+    private int _reserved;
 
     public int Count => _connections.Count;
 
@@ -20,15 +21,30 @@ internal sealed class ConnectionRegistry
     /// <summary>Connections that follow the queue, whether on its own stream or multiplexed on the tenant stream by name.</summary>
     public int CountFor(TenantId tenant, string queue) => _perQueue.TryGetValue((tenant, queue), out var count) ? count : 0;
 
-    public void Add(ConnectionActor connection)
+    /// <summary>
+    /// Adds the connection if neither the node's nor its tenant's limit is reached; false (nothing added)
+    /// otherwise. The count is reserved first and released on refusal, so racing opens cannot overshoot.
+    /// </summary>
+    public bool TryAdd(ConnectionActor connection, int maxTotal, int maxPerTenant)
     {
-        _connections.TryAdd(connection, 0);
-        var scope = connection.Filter.Scope;
-        _perTenant.AddOrUpdate(scope.Tenant, 1, (_, n) => n + 1);
-        foreach (var queue in scope.Queues)
+        if (Interlocked.Increment(ref _reserved) > maxTotal)
         {
-            _perQueue.AddOrUpdate((scope.Tenant, queue), 1, (_, n) => n + 1);
+            Interlocked.Decrement(ref _reserved);
+            return false;
         }
+        var tenant = connection.Filter.Scope.Tenant;
+        if (_perTenant.AddOrUpdate(tenant, 1, (_, n) => n + 1) > maxPerTenant)
+        {
+            Decrement(_perTenant, tenant);
+            Interlocked.Decrement(ref _reserved);
+            return false;
+        }
+        _connections.TryAdd(connection, 0);
+        foreach (var queue in connection.Filter.Scope.Queues)
+        {
+            _perQueue.AddOrUpdate((tenant, queue), 1, (_, n) => n + 1);
+        }
+        return true;
     }
 
     public void Remove(ConnectionActor connection)
@@ -37,6 +53,7 @@ internal sealed class ConnectionRegistry
         {
             return;
         }
+        Interlocked.Decrement(ref _reserved);
         var scope = connection.Filter.Scope;
         Decrement(_perTenant, scope.Tenant);
         foreach (var queue in scope.Queues)
@@ -45,7 +62,7 @@ internal sealed class ConnectionRegistry
         }
     }
 
-    /// <summary>Asks every connection to close with the reason (e.g. a shutdown frame) and returns their run tasks.</summary>
+    /// <summary>Every open connection at this moment (shutdown walks them to say goodbye).</summary>
     public IReadOnlyList<ConnectionActor> Snapshot() => [.. _connections.Keys];
 
     private static void Decrement<TKey>(ConcurrentDictionary<TKey, int> counts, TKey key)

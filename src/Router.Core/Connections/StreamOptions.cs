@@ -15,6 +15,21 @@ public sealed class StreamOptions
     /// <summary><c>disconnect</c> or <c>drop-oldest</c>: what happens when a live connection's buffer is full.</summary>
     public string Overflow { get; set; } = null!;
 
+    /// <summary>Outbound buffer per connection, in bytes (payload plus a typical envelope per event).</summary>
+    public long BufferBytes { get; set; }
+
+    /// <summary>A flush that makes no progress for this long closes the connection as a slow client.</summary>
+    public TimeSpan WriteTimeout { get; set; }
+
+    /// <summary>Events per second written to one connection; 0 turns the throttle off.</summary>
+    public double ThrottleEventsPerSecond { get; set; }
+
+    /// <summary>Events a throttled connection may write at once after a quiet spell.</summary>
+    public int ThrottleBurst { get; set; }
+
+    /// <summary>Type patterns of events that, while throttled or backed up, keep only the newest per (type, queue).</summary>
+    public List<string> Conflate { get; set; } = null!;
+
     /// <summary>Events read from the journal per page during replay.</summary>
     public int ReplayPageSize { get; set; }
 

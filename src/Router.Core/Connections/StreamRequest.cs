@@ -1,4 +1,5 @@
 using Router.Journal;
+using Router.Versioning;
 
 namespace Router.Connections;
 
@@ -6,4 +7,5 @@ namespace Router.Connections;
 /// <param name="Filter">Scope, types and echo filter.</param>
 /// <param name="ResumeFrom">The Last-Event-ID position, or null to start live at the head.</param>
 /// <param name="TypeAsEventField">Put the type in the SSE <c>event:</c> field (<c>sseEvent=type</c>).</param>
-internal sealed record StreamRequest(SubscriptionFilter Filter, Position? ResumeFrom, bool TypeAsEventField);
+/// <param name="Pins">Versions pinned with <c>accept=</c>; other types go out at their newest registered version.</param>
+internal sealed record StreamRequest(SubscriptionFilter Filter, Position? ResumeFrom, bool TypeAsEventField, VersionPins Pins);

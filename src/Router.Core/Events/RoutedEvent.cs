@@ -1,20 +1,23 @@
 using Router.Journal;
 using Router.Routing;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Events;
 
 /// <summary>
 /// A committed event on its way to connections: the stored event, its parsed type, its tiers, and its SSE
-/// frames. Frames are built once per format on first use and the same bytes are handed to every
-/// connection that wants that format (SignalR's <c>SerializedHubMessage</c> idea), so fan-out costs no
-/// JSON work per connection.
+/// frames. A frame is built once per (target version, frame format) on first use and the same bytes are
+/// handed to every connection that wants it (SignalR's <c>SerializedHubMessage</c> idea), so fan-out costs
+/// no JSON work and no version conversion per connection.
 /// </summary>
 internal sealed class RoutedEvent
 {
     private readonly TenantId _tenant;
-    private byte[]? _frame;
-    private byte[]? _typedFrame;
+    private readonly Lock _gate = new();
+
+    /// <summary>Built frames; replaced (never mutated) under the lock, read without it.</summary>
+    private Frame[] _frames = [];
 
     public RoutedEvent(TenantId tenant, JournalEvent stored, EventType type, RouteTiers tiers)
     {
@@ -34,17 +37,39 @@ internal sealed class RoutedEvent
 
     public string? Queue => Stored.Queue;
 
+    /// <summary>Conversions this event ran (one per target version, whatever the number of connections).</summary>
+    public int Conversions { get; private set; }
+
     /// <summary>
-    /// The frame for this event. Racing first calls may both build it; they produce identical bytes and one
-    /// wins, which is cheaper than a lock on the fan-out path.
+    /// The frame of this event at the version <paramref name="registry"/> resolves for <paramref name="pins"/>:
+    /// the pinned version, else the newest registered. Without a conversion path the event goes out as stored
+    /// and <see cref="EventTypeRegistry.Mismatches"/> counts it.
     /// </summary>
-    public ReadOnlyMemory<byte> Frame(bool typeAsEventField)
+    public ReadOnlyMemory<byte> FrameFor(EventTypeRegistry registry, VersionPins pins, bool typeAsEventField)
     {
-        if (typeAsEventField)
+        var target = registry.ResolveTarget(Type, pins).Version;
+        foreach (var frame in Volatile.Read(ref _frames))
         {
-            return _typedFrame ??= SseFrames.EventFrame(_tenant, Stored, Type.Name, Stored.Data, typeAsEventField: true);
+            if (frame.TargetVersion == target && frame.TypeAsEventField == typeAsEventField)
+            {
+                return frame.Bytes;
+            }
         }
-        return _frame ??= SseFrames.EventFrame(_tenant, Stored, Type.Name, Stored.Data, typeAsEventField: false);
+        lock (_gate)
+        {
+            foreach (var frame in _frames)
+            {
+                if (frame.TargetVersion == target && frame.TypeAsEventField == typeAsEventField)
+                {
+                    return frame.Bytes;
+                }
+            }
+            var (type, data) = Convert(registry, target);
+            var bytes = SseFrames.EventFrame(_tenant, Stored, type.Name, data, typeAsEventField);
+            var converted = target == Type.Version ? (ReadOnlyMemory<byte>?)null : data;
+            Volatile.Write(ref _frames, [.. _frames, new Frame(target, typeAsEventField, bytes) { ConvertedData = converted }]);
+            return bytes;
+        }
     }
 
     /// <summary>Wraps a stored event for delivery; null when its stored type cannot be parsed (never written by this router).</summary>
@@ -55,5 +80,34 @@ internal sealed class RoutedEvent
             return null;
         }
         return new RoutedEvent(tenant, stored, type, routing.TiersFor(type, stored.Queue is not null));
+    }
+
+    /// <summary>Runs under the lock: the data at <paramref name="target"/>, reusing a conversion another frame format already did.</summary>
+    private (EventType Type, ReadOnlyMemory<byte> Data) Convert(EventTypeRegistry registry, int target)
+    {
+        if (target == Type.Version)
+        {
+            return (Type, Stored.Data);
+        }
+        foreach (var frame in _frames)
+        {
+            if (frame.TargetVersion == target && frame.ConvertedData is { } done)
+            {
+                return (Type.WithVersion(target), done);
+            }
+        }
+        Conversions++;
+        if (registry.TryConvert(Type, target, Stored.Data, out var converted))
+        {
+            return (Type.WithVersion(target), converted);
+        }
+        registry.CountMismatch();
+        return (Type, Stored.Data);
+    }
+
+    private sealed record Frame(int TargetVersion, bool TypeAsEventField, byte[] Bytes)
+    {
+        /// <summary>Kept so the other frame format at this version reuses the conversion.</summary>
+        public ReadOnlyMemory<byte>? ConvertedData { get; init; }
     }
 }

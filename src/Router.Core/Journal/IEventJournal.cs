@@ -45,6 +45,16 @@ public interface IEventJournal : IAsyncDisposable
     /// <summary>The lowest retained position of the tenant, or <see cref="Position.Start"/> when it has no events.</summary>
     ValueTask<Position> ReadEarliestAsync(TenantId tenant, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Retention: deletes the tenant's events older than <paramref name="olderThan"/> or beyond the newest
+    /// <paramref name="keepNewest"/>, oldest first, in short chunks so appends and reads are not blocked.
+    /// The newest event is always kept, so positions are never reused. Returns how many were deleted.
+    /// </summary>
+    ValueTask<long> PruneAsync(TenantId tenant, DateTimeOffset olderThan, long keepNewest, CancellationToken cancellationToken);
+
+    /// <summary>Every tenant that has retained events (the retention sweep walks them).</summary>
+    ValueTask<IReadOnlyList<TenantId>> ReadTenantsAsync(CancellationToken cancellationToken);
+
     /// <summary>True when the storage answers a trivial query (readiness).</summary>
     ValueTask<bool> PingAsync(CancellationToken cancellationToken);
 }

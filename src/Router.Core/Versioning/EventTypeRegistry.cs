@@ -10,14 +10,21 @@ namespace Router.Versioning;
 /// </summary>
 internal sealed partial class EventTypeRegistry
 {
+    private long _mismatches;
+
     private readonly FrozenDictionary<string, Chains> _types;
 
     private EventTypeRegistry(FrozenDictionary<string, Chains> types) => _types = types;
 
     /// <summary>No conversions: every event is delivered as published.</summary>
-    public static EventTypeRegistry Empty { get; } = new(FrozenDictionary<string, Chains>.Empty);
+    public static EventTypeRegistry Empty => new(FrozenDictionary<string, Chains>.Empty);
 
     /// <summary>The base types that have at least one conversion.</summary>
+    /// <summary>Deliveries that wanted a version no conversion path reaches, so went out as stored (SPEC §6).</summary>
+    public long Mismatches => Interlocked.Read(ref _mismatches);
+
+    internal void CountMismatch() => Interlocked.Increment(ref _mismatches);
+
     public IEnumerable<string> BaseTypes => _types.Keys;
 
     /// <summary>The highest version any conversion of <paramref name="baseType"/> mentions, or null if none does.</summary>

@@ -32,6 +32,13 @@ internal static class Problems
         Results.Problem($"Content-Type must be application/json, not '{contentType ?? "(none)"}'.", statusCode: StatusCodes.Status415UnsupportedMediaType,
             title: "Unsupported media type", type: TypeBase + "unsupported-media-type");
 
+    /// <summary>429 with Retry-After: the tenant is over its publish rate; nothing was appended.</summary>
+    public static IResult TooManyRequests(HttpContext http, string detail, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", type: TypeBase + "rate-limited");
+    }
+
     /// <summary>503 with Retry-After: the journal is down, or the router is shutting down; nothing was done.</summary>
     public static IResult Unavailable(HttpContext http, string detail, TimeSpan retryAfter)
     {

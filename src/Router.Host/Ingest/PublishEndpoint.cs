@@ -19,6 +19,7 @@ internal static class PublishEndpoint
         HttpContext http,
         TenantDirectory tenants,
         IOptions<PublishOptions> options,
+        PublishRateLimiter limiter,
         TimeProvider time)
     {
         var limits = options.Value;
@@ -52,6 +53,10 @@ internal static class PublishEndpoint
                 : error.MalformedJson
                     ? Problems.MalformedJson(error.Message)
                     : Problems.InvalidField(error.Field, error.Message, error.Index);
+        }
+        if (limiter.TryAcquire(tenantId, events.Count) is { } retryAfter)
+        {
+            return Problems.TooManyRequests(http, $"Tenant {tenantId} is over its publish rate of {limiter.Rate} events/s; nothing was appended.", retryAfter);
         }
         BatchResult result;
         try

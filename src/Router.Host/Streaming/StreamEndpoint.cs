@@ -6,6 +6,7 @@ using Router.Host.Http;
 using Router.Journal;
 using Router.Routing;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Host.Streaming;
 
@@ -37,17 +38,21 @@ internal static class StreamEndpoint
             services.Tenants,
             services.Journal,
             services.Routing,
+            services.Versions,
             services.Time,
             services.Logger,
             http.Response.BodyWriter);
 
+        if (!services.Connections.TryAdd(connection, services.Limits.MaxConnections, services.Limits.MaxConnectionsPerTenant))
+        {
+            return Problems.Unavailable(http, "Too many open streams on this node; retry shortly or connect to another node.", services.Options.Retry);
+        }
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        services.Connections.Add(connection);
         try
         {
             await connection.RunAsync(http.RequestAborted);
@@ -69,10 +74,12 @@ internal sealed class StreamServices(
     TenantDirectory tenants,
     IEventJournal journal,
     RoutingTable routing,
+    EventTypeRegistry versions,
     ConnectionRegistry connections,
     RouterLifecycle lifecycle,
     IOptions<StreamOptions> options,
     IOptions<EchoOptions> echo,
+    IOptions<ConnectionLimits> limits,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -82,11 +89,15 @@ internal sealed class StreamServices(
 
     public RoutingTable Routing { get; } = routing;
 
+    public EventTypeRegistry Versions { get; } = versions;
+
     public ConnectionRegistry Connections { get; } = connections;
 
     public RouterLifecycle Lifecycle { get; } = lifecycle;
 
     public StreamOptions Options { get; } = options.Value;
+
+    public ConnectionLimits Limits { get; } = limits.Value;
 
     public TypePatternSet AlwaysDeliver { get; } = TypePatternSet.Parse(echo.Value.AlwaysDeliver);
 

@@ -5,6 +5,7 @@ using Router.Host.Ingest;
 using Router.Journal;
 using Router.Queues;
 using Router.Tenants;
+using Router.Versioning;
 
 namespace Router.Host.Streaming;
 
@@ -101,16 +102,13 @@ internal static class StreamRequestParser
             return Fail("sseEvent", "sseEvent takes one value, 'type'.");
         }
 
-        foreach (var accepted in Split(query["accept"]))
+        if (!VersionPins.TryParse(string.Join(',', Split(query["accept"])), out var pins, out var pinError))
         {
-            if (!EventType.TryParse(accepted, out _))
-            {
-                return Fail("accept", $"'{Printable(accepted)}' is not a versioned event type such as question.created.v1.");
-            }
+            return Fail("accept", pinError);
         }
 
         var filter = new SubscriptionFilter(scope, new TypePatternSet(types), clientId, alwaysDeliver);
-        return (new StreamRequest(filter, resume, sseEvent == "type"), null, null);
+        return (new StreamRequest(filter, resume, sseEvent == "type", pins), null, null);
     }
 
     private static (StreamRequest?, string?, string?) Fail(string field, string error) => (null, field, error);

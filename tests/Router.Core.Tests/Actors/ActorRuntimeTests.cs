@@ -91,7 +91,7 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
         await actor.TellAsync(new Fail(), default);
         await actor.TellAsync(new Count(7), default);
         Assert.Equal("stopped", await probe.ExpectMessageAsync<string>());
-        await WaitUntilAsync(() => _time.ActiveTimers > 0);
+        await Eventually.UntilAsync(() => _time.ActiveTimers > 0);
         await probe.ExpectNoMessageAsync(TimeSpan.FromMilliseconds(100));
 
         _time.Advance(TimeSpan.FromSeconds(10));
@@ -106,7 +106,7 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
         var actor = _system.Spawn("blocked", () => new BlockingActor(gate.Task), Options(capacity: 1));
 
         Assert.True(actor.TryTell(1)); // taken by the loop, which now blocks
-        await WaitUntilAsync(() => actor.TryTell(2)); // fills the single slot
+        await Eventually.UntilAsync(() => actor.TryTell(2)); // fills the single slot
         Assert.False(actor.TryTell(3));
 
         gate.SetResult();
@@ -119,7 +119,7 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
         var actor = _system.Spawn("idle", () => new CountingActor(probe.Ref), Options(idle: TimeSpan.FromMinutes(1)));
         await actor.TellAsync(new Count(1), default);
         Assert.Equal("1:1", await probe.ExpectMessageAsync<string>());
-        await WaitUntilAsync(() => _time.ActiveTimers > 0);
+        await Eventually.UntilAsync(() => _time.ActiveTimers > 0);
 
         _time.Advance(TimeSpan.FromSeconds(59));
         await probe.ExpectNoMessageAsync(TimeSpan.FromMilliseconds(50));
@@ -156,19 +156,6 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
         await parent.Completion.DefaultTimeout();
 
         Assert.Equal(1, _system.TopLevelCount); // only the probe is left
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Condition not reached.");
-            }
-            await Task.Yield();
-        }
     }
 
     private interface ITestMessage;

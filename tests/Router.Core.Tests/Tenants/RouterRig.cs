@@ -8,6 +8,7 @@ using Router.Journal;
 using Router.Queues;
 using Router.Routing;
 using Router.TestKit;
+using Router.Versioning;
 
 namespace Router.Tenants;
 
@@ -38,6 +39,11 @@ internal sealed class RouterRig : IAsyncDisposable
             BufferEvents = bufferEvents,
             Overflow = overflow,
             ReplayPageSize = 4,
+            BufferBytes = 64 * 1024 * 1024,
+            WriteTimeout = TimeSpan.FromMinutes(5),
+            ThrottleEventsPerSecond = 0,
+            ThrottleBurst = 1,
+            Conflate = [],
         };
         Tenants = new TenantDirectory(System, Journal, Routing, Tuning);
     }
@@ -56,6 +62,8 @@ internal sealed class RouterRig : IAsyncDisposable
 
     public TenantDirectory Tenants { get; }
 
+    public EventTypeRegistry Versions { get; set; } = EventTypeRegistry.Empty;
+
     public static TenantId Acme => TenantId.Parse("acme");
 
     public static StreamScope QueueScope(string queue, string tenant = "acme") => StreamScope.ForQueue(TenantId.Parse(tenant), QueueName.Parse(queue));
@@ -63,14 +71,14 @@ internal sealed class RouterRig : IAsyncDisposable
     public static StreamScope TenantScope(params string[] queues) =>
         StreamScope.ForTenant(Acme, queues.Where(q => q != "*").Select(QueueName.Parse), queues.Contains("*"));
 
-    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null)
+    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null, string? accept = null)
     {
         var pipe = new Pipe();
         var typePatterns = TypePatternSet.Parse(types?.Split(','));
         var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver));
-        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false);
-        var options = bufferEvents is { } size ? new StreamOptions { Retry = Streams.Retry, Heartbeat = Streams.Heartbeat, BufferEvents = size, Overflow = Streams.Overflow, ReplayPageSize = Streams.ReplayPageSize } : Streams;
-        var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Time, NullLogger.Instance, output ?? pipe.Writer);
+        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false, accept is null ? VersionPins.None : VersionPins.Parse(accept));
+        var options = bufferEvents is { } size ? Copy(Streams, size) : Streams;
+        var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Versions, Time, NullLogger.Instance, output ?? pipe.Writer);
         var cancel = new CancellationTokenSource();
         var run = Task.Run(async () =>
         {
@@ -100,6 +108,23 @@ internal sealed class RouterRig : IAsyncDisposable
             CancellationToken.None).DefaultTimeout();
         return result.Events[0].Event.Position.Value;
     }
+
+    /// <summary>Drops the rig's own references to connections that already ended (for leak checks).</summary>
+    public void ForgetClosedConnections() => _open.RemoveAll(o => o.Run.IsCompleted);
+
+    private static StreamOptions Copy(StreamOptions o, int bufferEvents) => new()
+    {
+        Retry = o.Retry,
+        Heartbeat = o.Heartbeat,
+        BufferEvents = bufferEvents,
+        BufferBytes = o.BufferBytes,
+        WriteTimeout = o.WriteTimeout,
+        ThrottleEventsPerSecond = o.ThrottleEventsPerSecond,
+        ThrottleBurst = o.ThrottleBurst,
+        Conflate = o.Conflate,
+        Overflow = o.Overflow,
+        ReplayPageSize = o.ReplayPageSize,
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -99,19 +99,16 @@ public sealed class SupervisionAndLifecycleTests
         Assert.Equal(CloseReason.Overflow, slow.Connection.CloseReason);
     }
 
-    private static async Task AdvanceUntilAsync(ManualTimeProvider? time, Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
-        while (!condition())
+    private static Task AdvanceUntilAsync(ManualTimeProvider? time, Func<bool> condition) =>
+        Eventually.UntilAsync(() =>
         {
-            if (DateTime.UtcNow > deadline)
+            if (condition())
             {
-                throw new TimeoutException("Condition not reached.");
+                return true;
             }
             time?.Advance(TimeSpan.FromSeconds(10));
-            await Task.Delay(5);
-        }
-    }
+            return false;
+        });
 
     private sealed class ThrowingPipeWriter : PipeWriter
     {

@@ -196,7 +196,7 @@ public sealed class CommandLineTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "router-tests", Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?> { ["router:streams:retry"] = "00:00:00.050" };
-        var first = await RouterTestHost.StartAsync(settings, directory);
+        var first = await RouterTestHost.StartAsync(settings, directory, keepDirectory: true);
         var url = first.Address.ToString();
         using var stop = new CancellationTokenSource();
         var tail = new CapturedConsole();
@@ -208,7 +208,7 @@ public sealed class CommandLineTests
 
         await first.DisposeAsync();
         await tail.Error.NextLineStartingAsync("# shutdown ");
-        var second = await RouterTestHost.StartAsync(new Dictionary<string, string?>(settings) { ["router:urls"] = url.TrimEnd('/') }, directory);
+        var second = await RouterTestHost.StartAsync(new Dictionary<string, string?>(settings) { ["router:urls"] = url.TrimEnd('/') }, directory, keepDirectory: true);
         try
         {
             // Published before tail is back: it must come from the journal on resume, exactly once.

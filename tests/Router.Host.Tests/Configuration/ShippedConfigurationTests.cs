@@ -24,10 +24,13 @@ public sealed class ShippedConfigurationTests
         ("router:publish", typeof(PublishOptions)),
         ("router:streams", typeof(StreamOptions)),
         ("router:echo", typeof(EchoOptions)),
+        ("router:limits", typeof(ConnectionLimits)),
+        ("router:retention", typeof(Router.Journal.RetentionOptions)),
         ("router:routing", typeof(RoutingOptions)),
         ("router:actors", typeof(ActorTuningOptions)),
         ("router:shutdown", typeof(ShutdownOptions)),
         ("router:logging", typeof(LoggingOptions)),
+        ("router:versioning", typeof(Router.Versioning.VersioningOptions)),
     ];
 
     /// <summary>Keys read directly rather than through an options class.</summary>

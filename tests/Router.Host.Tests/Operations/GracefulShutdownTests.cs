@@ -117,7 +117,7 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.DoesNotContain(lines, line => line.Contains(token, StringComparison.Ordinal) || line.Contains("c2VjcmV0LXBheWxvYWQ", StringComparison.Ordinal));
         var entries = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
         Assert.All(entries, e => Assert.True(e.TryGetProperty("LogLevel", out _) && e.TryGetProperty("Category", out _), e.GetRawText()));
-        var opened = Assert.Single(entries, e => e.GetProperty("EventId").GetInt32() == 3003);
+        var opened = Assert.Single(entries, e => e.GetProperty("EventId").GetInt32() == 3005);
         Assert.Equal("acme", opened.GetProperty("State").GetProperty("Tenant").GetString());
         var closed = Assert.Single(entries, e => e.GetProperty("EventId").GetInt32() == 3000);
         Assert.Equal("1", closed.GetProperty("State").GetProperty("Delivered").ToString());
