@@ -148,6 +148,7 @@ internal sealed partial class ConnectionActor
         {
             // Over the byte cap: this event cannot fit, so it is the one dropped; the client gets a reset.
             Interlocked.Increment(ref _dropped);
+            _tenants.Metrics.EventDropped();
             return true;
         }
         Log.Overflowed(_logger, Tenant.Value, Id, _options.BufferEvents);
@@ -371,6 +372,7 @@ internal sealed partial class ConnectionActor
         {
             if (_throttle is not null && !_throttle.TryTake(now))
             {
+                _tenants.Metrics.EventsThrottled(_pending.Count);
                 if (_throttled++ == 0)
                 {
                     Log.Throttled(_logger, Tenant.Value, Id, _options.ThrottleEventsPerSecond);
