@@ -43,6 +43,9 @@ public sealed partial class PostgresEventJournal
         [LoggerMessage(5111, LogLevel.Warning, "Could not check whether a commit whose answer was lost went through; failing its appends", EventName = "CommitUnconfirmed")]
         public static partial void CommitUnconfirmed(ILogger logger, Exception exception);
 
+        [LoggerMessage(5112, LogLevel.Warning, "The connection broke before a group commit of {Requests} appends was sent; nothing was stored, trying once more on a fresh connection", EventName = "GroupRetrying")]
+        public static partial void GroupRetrying(ILogger logger, int requests, Exception exception);
+
         [LoggerMessage(5120, LogLevel.Information, "Change feed listening on channel {Channel}", EventName = "ChangeFeedListening")]
         public static partial void ChangeFeedListening(ILogger logger, string channel);
 

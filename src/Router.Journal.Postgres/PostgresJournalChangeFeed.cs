@@ -54,6 +54,10 @@ public sealed class PostgresJournalChangeFeed : IJournalChangeFeed
         // Not pooled: LISTEN belongs to the session, and a pooled connection is reset (UNLISTEN *) when returned.
         // Keepalives make a silently dead server show up as an error on the connection instead of a long silence.
         builder.Pooling = false;
+        if (builder.ApplicationName == "router")
+        {
+            builder.ApplicationName = "router-change-feed"; // tells a DBA which session is which
+        }
         if (builder.KeepAlive == 0)
         {
             builder.KeepAlive = 15;

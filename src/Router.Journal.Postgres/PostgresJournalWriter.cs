@@ -126,6 +126,25 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
 
     private async Task CommitGroupAsync(List<PendingAppend> group)
     {
+        if (await TryCommitGroupAsync(group, mayRetry: true) == GroupOutcome.RetryOnFreshConnection)
+        {
+            // Requests rolled back alone in the first attempt keep that outcome; the rest go again.
+            var again = group.Where(r => !r.Completion.IsCompleted).ToList();
+            if (again.Count > 0)
+            {
+                await TryCommitGroupAsync(again, mayRetry: false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One attempt at committing a group. A connection that breaks before COMMIT was sent leaves nothing
+    /// behind (PostgreSQL rolls back the session's transaction), so that attempt may be made again, once, on a
+    /// fresh connection: the usual cause is a pooled connection that died idle (a restarted server, killed
+    /// backends), and publishers should not see that.
+    /// </summary>
+    private async Task<GroupOutcome> TryCommitGroupAsync(List<PendingAppend> group, bool mayRetry)
+    {
         // Head rows are locked in byte order of tenant (LockHeads.sql); requests run in that order too, and the
         // sort is stable, so one tenant's requests keep their mailbox order.
         var requests = group.OrderBy(r => r.Tenant.Value, StringComparer.Ordinal).ToArray();
@@ -169,7 +188,7 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
             if (committed.Count == 0)
             {
                 await ExecuteAsync(connection, SqlStatements.Rollback);
-                return;
+                return GroupOutcome.Done;
             }
             commitSent = true;
             await CommitAsync(connection, heads.Where(h => h.Value != startHeads[h.Key]).ToArray());
@@ -178,11 +197,18 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
         {
             // A storage fault: connection lost or refused, timeout, PostgreSQL shutting down, deadlock, ...
             // Unless COMMIT was sent, the transaction is gone with its connection or rolled back below.
+            // Broken: I/O failed, or the server ended the session (a FATAL error such as 57P01 on shutdown or
+            // pg_terminate_backend), or no connection could be had.
             if (connection is null || connection.FullState.HasFlag(ConnectionState.Broken) || exception is not PostgresException)
             {
                 // Pooled connections opened before the failure are likely dead too (a restarted server, killed
                 // backends): drop them, so the next group opens a fresh connection instead of failing again.
                 _dataSource.Clear();
+                if (!commitSent && mayRetry)
+                {
+                    Log.GroupRetrying(_logger, group.Count, exception);
+                    return GroupOutcome.RetryOnFreshConnection;
+                }
             }
             if (commitSent && stored.Count > 0 && await WasCommittedAsync(stored[0]))
             {
@@ -192,7 +218,7 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
             else
             {
                 FailGroup(group, exception, commitSent);
-                return;
+                return GroupOutcome.Done;
             }
         }
         finally
@@ -210,6 +236,7 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
         {
             request.Complete(results);
         }
+        return GroupOutcome.Done;
     }
 
     private void FailGroup(List<PendingAppend> group, NpgsqlException exception, bool commitSent)
@@ -437,6 +464,15 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
         exception.SqlState == PostgresErrorCodes.UniqueViolation
             ? new JournalUnavailableException("The PostgreSQL journal changed under its writer; retry the append.", exception)
             : exception;
+
+    private enum GroupOutcome
+    {
+        /// <summary>Every request of the group has its outcome.</summary>
+        Done,
+
+        /// <summary>The connection broke before COMMIT: nothing was stored, and the requests without an outcome may go again.</summary>
+        RetryOnFreshConnection,
+    }
 
     private sealed record RequestPlan(BatchResult[] Results, List<JournalEvent> Rows, long Head);
 }

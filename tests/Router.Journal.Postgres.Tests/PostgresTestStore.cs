@@ -19,7 +19,9 @@ internal sealed class PostgresTestStore : IAsyncDisposable
         _adminConnectionString = adminConnectionString;
         Schema = schema;
         _database = database;
-        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString);
+        // The application name tells this store's sessions from those of tests running in parallel.
+        ApplicationName = database ?? schema;
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { ApplicationName = ApplicationName };
         if (database is not null)
         {
             builder.Database = database;
@@ -29,6 +31,9 @@ internal sealed class PostgresTestStore : IAsyncDisposable
 
     /// <summary>A fresh schema name; the journal creates it.</summary>
     public string Schema { get; }
+
+    /// <summary>The application_name of every session of the journal (and change feed) under test.</summary>
+    public string ApplicationName { get; }
 
     /// <summary>What the journal under test connects with.</summary>
     public string ConnectionString { get; }
@@ -69,10 +74,10 @@ internal sealed class PostgresTestStore : IAsyncDisposable
     /// <summary>Runs SQL as the admin, in the store's database.</summary>
     public Task<object?> AdminScalarAsync(string sql) => ScalarAsync(ConnectionString, sql);
 
-    /// <summary>Ends every session on the store's database but the caller's, as a server restart would.</summary>
-    public Task TerminateConnectionsAsync() => ScalarAsync(
+    /// <summary>Ends every session of the journal under test, as a server restart would; returns how many there were.</summary>
+    public async Task<long> TerminateConnectionsAsync() => (long)(await ScalarAsync(
         _adminConnectionString,
-        $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{_database ?? new NpgsqlConnectionStringBuilder(_adminConnectionString).Database}' AND pid <> pg_backend_pid() AND application_name = 'router'");
+        $"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{ApplicationName}' AND pid <> pg_backend_pid()"))!;
 
     /// <summary>Refuses or allows new connections to the store's own database (see <see cref="CreateWithDatabaseAsync"/>).</summary>
     public Task AllowConnectionsAsync(bool allow) =>
