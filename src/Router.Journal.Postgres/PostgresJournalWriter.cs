@@ -15,8 +15,10 @@ namespace Router.Journal.Postgres;
 /// (<c>Sql/LockHeads.sql</c>), not by this loop.
 /// </summary>
 /// <remarks>
-/// Round trips per group: one to lock the heads and look up duplicate ids, one per request that stores
-/// events (savepoint, insert, release, pipelined), and one to update the heads, notify and commit.
+/// Three round trips per group, whatever its size: lock the heads and look up duplicate ids; insert every
+/// new event (savepoint, insert, release, pipelined); update the heads, notify and commit. Only when
+/// PostgreSQL refuses an event does the group fall back to one savepoint and insert per request, so that
+/// the faulty request fails alone.
 /// </remarks>
 internal sealed class PostgresJournalWriter : IAsyncDisposable
 {
@@ -157,32 +159,12 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
             connection = await _dataSource.OpenConnectionAsync();
             var (heads, known) = await BeginAsync(connection, requests);
             var startHeads = new Dictionary<string, long>(heads, StringComparer.Ordinal);
-            foreach (var request in requests)
+            if (!await TryInsertAllAsync(connection, requests, heads, known, committed, stored))
             {
-                var tenant = request.Tenant.Value;
-                var plan = Plan(request, heads[tenant], known);
-                if (plan.Rows.Count > 0)
-                {
-                    try
-                    {
-                        await InsertAsync(connection, tenant, plan.Rows);
-                    }
-                    catch (PostgresException exception) when (IsConfinedToRequest(exception))
-                    {
-                        // The transaction itself is intact: undo this request alone and let the rest of the group commit.
-                        await ExecuteAsync(connection, SqlStatements.RollbackToSavepoint);
-                        Log.AppendRolledBack(_logger, tenant, exception);
-                        request.Fail(ToRequestFailure(exception));
-                        continue;
-                    }
-                }
-                heads[tenant] = plan.Head;
-                foreach (var row in plan.Rows)
-                {
-                    known[(tenant, row.EventId)] = row;
-                    stored.Add((tenant, row));
-                }
-                committed.Add((request, plan.Results));
+                // Some request holds an event PostgreSQL refuses; the insert was undone. Go request by request
+                // from the same heads, each in its own savepoint, so that only the faulty ones fail.
+                heads = new Dictionary<string, long>(startHeads, StringComparer.Ordinal);
+                await InsertOneByOneAsync(connection, requests, heads, known, committed, stored);
             }
 
             if (committed.Count == 0)
@@ -345,9 +327,103 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
         return new RequestPlan(results, rows, head);
     }
 
-    /// <summary>Inserts one request's new events inside its own savepoint, in one round trip.</summary>
-    private static async Task InsertAsync(NpgsqlConnection connection, string tenant, List<JournalEvent> rows)
+    /// <summary>
+    /// The usual case: every request of the group planned in order and inserted by one statement (one round trip
+    /// whatever the group's size), inside a savepoint. False, with the savepoint rolled back and nothing recorded,
+    /// when PostgreSQL refused an event (<see cref="IsConfinedToRequest"/>).
+    /// </summary>
+    private async Task<bool> TryInsertAllAsync(
+        NpgsqlConnection connection,
+        PendingAppend[] requests,
+        Dictionary<string, long> heads,
+        Dictionary<(string, string), JournalEvent> known,
+        List<(PendingAppend Request, IReadOnlyList<BatchResult> Results)> committed,
+        List<(string Tenant, JournalEvent Event)> stored)
     {
+        // Planned against a copy of the known ids, so a refused insert leaves the caller's untouched.
+        var planKnown = new Dictionary<(string, string), JournalEvent>(known);
+        var planned = new List<(PendingAppend Request, RequestPlan Plan)>(requests.Length);
+        var rows = new List<(string Tenant, JournalEvent Event)>();
+        var planHeads = new Dictionary<string, long>(heads, StringComparer.Ordinal);
+        foreach (var request in requests)
+        {
+            var tenant = request.Tenant.Value;
+            var plan = Plan(request, planHeads[tenant], planKnown);
+            planHeads[tenant] = plan.Head;
+            foreach (var row in plan.Rows)
+            {
+                planKnown[(tenant, row.EventId)] = row;
+                rows.Add((tenant, row));
+            }
+            planned.Add((request, plan));
+        }
+        if (rows.Count > 0)
+        {
+            try
+            {
+                await InsertAsync(connection, rows);
+            }
+            catch (PostgresException exception) when (IsConfinedToRequest(exception))
+            {
+                await ExecuteAsync(connection, SqlStatements.RollbackToSavepoint);
+                return false;
+            }
+        }
+        foreach (var (tenant, head) in planHeads)
+        {
+            heads[tenant] = head;
+        }
+        foreach (var (request, plan) in planned)
+        {
+            committed.Add((request, plan.Results));
+        }
+        stored.AddRange(rows);
+        return true;
+    }
+
+    /// <summary>The fallback: one savepoint and insert per request; a request PostgreSQL refuses fails alone.</summary>
+    private async Task InsertOneByOneAsync(
+        NpgsqlConnection connection,
+        PendingAppend[] requests,
+        Dictionary<string, long> heads,
+        Dictionary<(string, string), JournalEvent> known,
+        List<(PendingAppend Request, IReadOnlyList<BatchResult> Results)> committed,
+        List<(string Tenant, JournalEvent Event)> stored)
+    {
+        foreach (var request in requests)
+        {
+            var tenant = request.Tenant.Value;
+            var plan = Plan(request, heads[tenant], known);
+            var rows = plan.Rows.Select(row => (tenant, row)).ToList();
+            if (rows.Count > 0)
+            {
+                try
+                {
+                    await InsertAsync(connection, rows);
+                }
+                catch (PostgresException exception) when (IsConfinedToRequest(exception))
+                {
+                    // The transaction itself is intact: undo this request alone and let the rest of the group commit.
+                    await ExecuteAsync(connection, SqlStatements.RollbackToSavepoint);
+                    Log.AppendRolledBack(_logger, tenant, exception);
+                    request.Fail(ToRequestFailure(exception));
+                    continue;
+                }
+            }
+            heads[tenant] = plan.Head;
+            foreach (var row in plan.Rows)
+            {
+                known[(tenant, row.EventId)] = row;
+            }
+            stored.AddRange(rows);
+            committed.Add((request, plan.Results));
+        }
+    }
+
+    /// <summary>Inserts events (of one or several tenants) inside a savepoint, in one round trip.</summary>
+    private static async Task InsertAsync(NpgsqlConnection connection, List<(string Tenant, JournalEvent Event)> rows)
+    {
+        var tenants = new string[rows.Count];
         var positions = new long[rows.Count];
         var eventIds = new string[rows.Count];
         var types = new string[rows.Count];
@@ -358,7 +434,8 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
         var origins = new string?[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            var row = rows[i];
+            var (tenant, row) = rows[i];
+            tenants[i] = tenant;
             positions[i] = row.Position.Value;
             eventIds[i] = row.EventId;
             types[i] = row.Type;
@@ -376,7 +453,7 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
                 new NpgsqlBatchCommand(SqlStatements.Savepoint),
                 Command(
                     SqlStatements.InsertEvents,
-                    new NpgsqlParameter("tenant", NpgsqlDbType.Text) { Value = tenant },
+                    TextArray("tenants", tenants),
                     new NpgsqlParameter("positions", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = positions },
                     TextArray("event_ids", eventIds),
                     TextArray("types", types),

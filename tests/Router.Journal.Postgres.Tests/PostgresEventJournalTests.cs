@@ -144,19 +144,41 @@ public sealed class PostgresEventJournalTests : IAsyncLifetime
         var commitsBefore = journal.CommitCount;
 
         // Another node's transaction holds the tenant's head row: this node's writer blocks on it.
-        await using var otherNode = new NpgsqlConnection(_store.ConnectionString);
-        await otherNode.OpenAsync().DefaultTimeout();
-        await using var transaction = await otherNode.BeginTransactionAsync().DefaultTimeout();
-        await using (var hold = new NpgsqlCommand($"SELECT head FROM {_store.Schema}.tenant_heads WHERE tenant = 'tenant-a' FOR UPDATE", otherNode, transaction))
+        Task<long[]>[] appends;
+        await using (await HoldTenantAsync("tenant-a"))
         {
-            await hold.ExecuteScalarAsync().DefaultTimeout();
+            appends = Enumerable.Range(0, 20).Select(i => AppendAsync(journal, TenantA, $"queued-{i}")).ToArray();
         }
-        var appends = Enumerable.Range(0, 20).Select(i => AppendAsync(journal, TenantA, $"queued-{i}")).ToArray();
-        await transaction.CommitAsync().DefaultTimeout();
 
         var positions = (await Task.WhenAll(appends).DefaultTimeout()).SelectMany(p => p).Order();
         Assert.Equal(Enumerable.Range(2, 20).Select(p => (long)p), positions);
         Assert.InRange(journal.CommitCount - commitsBefore, 1, 2); // the one that met the lock, then all the others at once
+    }
+
+    [Fact]
+    public async Task AppendAsync_OneRefusedCallInAGroup_OnlyThatCallFails()
+    {
+        var journal = Track(await _store.OpenJournalAsync());
+        await AppendAsync(journal, TenantA, "first");
+
+        Task<long[]> blocked, good1, good2;
+        Task refused;
+        await using (await HoldTenantAsync("tenant-a"))
+        {
+            // The writer blocks on the head row with the first call; the others queue up behind it and are
+            // committed together, the refused one among them.
+            blocked = AppendAsync(journal, TenantA, "blocked");
+            good1 = AppendAsync(journal, TenantA, "good-1", "good-2");
+            refused = journal.AppendAsync(TenantA, [[Event("refused-ok"), Event(new string('x', 129))]], CancellationToken.None).AsTask();
+            good2 = AppendAsync(journal, TenantA, "good-3");
+        }
+
+        await Task.WhenAll(blocked, good1, good2).DefaultTimeout();
+        var error = await Record.ExceptionAsync(() => refused).DefaultTimeout();
+        Assert.NotNull(error);
+        Assert.IsNotType<JournalUnavailableException>(error);
+        Assert.Equal(["first", "blocked", "good-1", "good-2", "good-3"], (await ReadAllAsync(journal, TenantA)).Select(e => e.EventId));
+        Assert.Equal(Enumerable.Range(1, 5).Select(p => (long)p), (await ReadAllAsync(journal, TenantA)).Select(e => e.Position.Value));
     }
 
     [Fact]
@@ -182,6 +204,30 @@ public sealed class PostgresEventJournalTests : IAsyncLifetime
 
         Assert.Equal(data, Assert.Single(await ReadAllAsync(journal, TenantA)).Data.ToArray());
         Assert.Equal("bytea", await _store.AdminScalarAsync($"SELECT data_type FROM information_schema.columns WHERE table_schema = '{_store.Schema}' AND table_name = 'events' AND column_name = 'data'"));
+    }
+
+    /// <summary>Locks a tenant's head row from another session, as another node's open append would, until disposed.</summary>
+    private async Task<IAsyncDisposable> HoldTenantAsync(string tenant)
+    {
+        var connection = new NpgsqlConnection(_store.ConnectionString);
+        await connection.OpenAsync().DefaultTimeout();
+        var transaction = await connection.BeginTransactionAsync().DefaultTimeout();
+        await using (var hold = new NpgsqlCommand($"SELECT head FROM {_store.Schema}.tenant_heads WHERE tenant = @tenant FOR UPDATE", connection, transaction))
+        {
+            hold.Parameters.AddWithValue("tenant", tenant);
+            Assert.NotNull(await hold.ExecuteScalarAsync().DefaultTimeout());
+        }
+        return new Release(connection, transaction);
+    }
+
+    private sealed class Release(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.CommitAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
     }
 
     private async Task<PostgresEventJournal[]> OpenNodesAsync(int count)

@@ -1,3 +1,4 @@
--- One savepoint per append request inside a group commit: a request that fails is undone alone.
--- Taken after LockHeads.sql: rolling back to a savepoint releases row locks taken after it.
+-- Taken before inserting: around the whole group's insert, or in the fallback around each request's, so
+-- that an event PostgreSQL refuses is undone without losing the transaction. Taken after LockHeads.sql,
+-- because rolling back to a savepoint releases the row locks taken after it.
 SAVEPOINT append_request
