@@ -34,9 +34,17 @@ public sealed class PostgresJournalChangeFeed : IJournalChangeFeed
     private readonly TimeSpan _maxBackoff;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<PostgresJournalChangeFeed> _logger;
+    private readonly int _bufferCapacity;
 
     public PostgresJournalChangeFeed(PostgresJournalOptions options, TimeProvider timeProvider, ILogger<PostgresJournalChangeFeed> logger)
+        : this(options, timeProvider, logger, BufferCapacity)
     {
+    }
+
+    /// <summary>With a chosen buffer, so tests can overflow it with a handful of notifications.</summary>
+    internal PostgresJournalChangeFeed(PostgresJournalOptions options, TimeProvider timeProvider, ILogger<PostgresJournalChangeFeed> logger, int bufferCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bufferCapacity, 1);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
@@ -69,6 +77,7 @@ public sealed class PostgresJournalChangeFeed : IJournalChangeFeed
         _maxBackoff = options.ReconnectMaxBackoff;
         _timeProvider = timeProvider;
         _logger = logger;
+        _bufferCapacity = bufferCapacity;
     }
 
     /// <summary>The channel listened to; the journal of the same schema notifies on it.</summary>
@@ -76,7 +85,7 @@ public sealed class PostgresJournalChangeFeed : IJournalChangeFeed
 
     public async IAsyncEnumerable<JournalChange> ListenAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var changes = System.Threading.Channels.Channel.CreateBounded<JournalChange>(new BoundedChannelOptions(BufferCapacity)
+        var changes = System.Threading.Channels.Channel.CreateBounded<JournalChange>(new BoundedChannelOptions(_bufferCapacity)
         {
             SingleReader = true,
             SingleWriter = true,

@@ -74,6 +74,50 @@ public sealed class PostgresJournalChangeFeedTests : IAsyncLifetime
         Assert.Equal(JournalChange.Appended(TenantA), await NextAsync());
     }
 
+    [Fact]
+    public async Task ListenAsync_ConsumerFallsBehindTheBuffer_EveryTenantIsYieldedOrCoveredByAResync()
+    {
+        var feed = new PostgresJournalChangeFeed(_store.Options(), TimeProvider.System, NullLogger<PostgresJournalChangeFeed>.Instance, bufferCapacity: 2);
+        await using var slow = feed.ListenAsync(_stop.Token).GetAsyncEnumerator(_stop.Token);
+        Assert.True(await slow.MoveNextAsync().AsTask().DefaultTimeout());
+        Assert.Equal(JournalChange.Resync, slow.Current);
+        var tenants = Enumerable.Range(0, 6).Select(i => TenantId.Parse($"tenant-{i}")).ToArray();
+
+        foreach (var tenant in tenants)
+        {
+            await _journal.AppendAsync(tenant, [[Event("e")]], CancellationToken.None).DefaultTimeout();
+        }
+
+        // Not consumed while they were committed: at most two fit, the rest were dropped for a resync.
+        var seen = new HashSet<TenantId>();
+        while (seen.Count < tenants.Length)
+        {
+            Assert.True(await slow.MoveNextAsync().AsTask().DefaultTimeout());
+            if (slow.Current.IsResync)
+            {
+                break;
+            }
+            seen.Add(slow.Current.Tenant);
+        }
+        Assert.Subset(tenants.ToHashSet(), seen);
+    }
+
+    [Fact]
+    public async Task ListenAsync_QuietForTheResyncInterval_YieldsResync()
+    {
+        var options = _store.Options();
+        options.ResyncInterval = TimeSpan.FromMilliseconds(100);
+        var feed = new PostgresJournalChangeFeed(options, TimeProvider.System, NullLogger<PostgresJournalChangeFeed>.Instance);
+        await using var quiet = feed.ListenAsync(_stop.Token).GetAsyncEnumerator(_stop.Token);
+
+        // Connected, then nothing happens: the safety net fires again and again.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(await quiet.MoveNextAsync().AsTask().DefaultTimeout());
+            Assert.Equal(JournalChange.Resync, quiet.Current);
+        }
+    }
+
     private async Task<JournalChange> NextAsync()
     {
         Assert.True(await _changes.MoveNextAsync().AsTask().DefaultTimeout());
