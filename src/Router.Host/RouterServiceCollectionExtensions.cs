@@ -7,6 +7,7 @@ using Router.Host.Diagnostics;
 using Router.Host.Ingest;
 using Router.Host.Streaming;
 using Router.Journal;
+using Router.Journal.Postgres;
 using Router.Journal.Sqlite;
 using Router.Routing;
 using Router.Tenants;
@@ -22,12 +23,7 @@ internal static class RouterServiceCollectionExtensions
         services.AddProblemDetails();
         services.TryAddSingletonTimeProvider();
 
-        services.AddOptions<JournalOptions>().BindConfiguration("router:journal")
-            .Validate(o => o.Provider is "sqlite", "router.journal.provider must be sqlite (postgres arrives with the multi-node journal).")
-            .ValidateOnStart();
-        services.AddOptions<SqliteJournalOptions>().BindConfiguration("router:journal:sqlite")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Path), "router.journal.sqlite.path is required.")
-            .ValidateOnStart();
+        services.AddJournal();
         services.AddOptions<PublishOptions>().BindConfiguration("router:publish")
             .Validate(o => o.MaxBody > 0 && o.MaxData > 0 && o.MaxBatch > 0, "router.publish limits must be positive.")
             .ValidateOnStart();
@@ -57,9 +53,6 @@ internal static class RouterServiceCollectionExtensions
             .Validate(o => o.MaxAge > TimeSpan.Zero && o.MaxEvents > 0 && o.Interval > TimeSpan.Zero, "router.retention: max-age, max-events and interval must be positive.")
             .ValidateOnStart();
 
-        services.AddSingleton<IEventJournal>(sp => new SqliteEventJournal(
-            sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,
-            sp.GetRequiredService<ILogger<SqliteEventJournal>>()));
         services.AddSingleton(sp => RoutingTable.Create(sp.GetRequiredService<IOptions<RoutingOptions>>().Value));
         // Conversions declared in HOCON plus any IEventConverter registered in code; broken ones fail start-up.
         services.AddSingleton(sp => EventTypeRegistry.Build(
@@ -79,6 +72,45 @@ internal static class RouterServiceCollectionExtensions
         services.AddHostedService<RetentionService>();
         services.AddSingleton<StreamServices>();
         return services;
+    }
+
+    /// <summary>
+    /// The journal named by <c>router.journal.provider</c>, and its change feed: PostgreSQL's hears the appends of
+    /// other nodes; SQLite's journal has a single writer, this process, so its feed has nothing to say.
+    /// </summary>
+    private static void AddJournal(this IServiceCollection services)
+    {
+        services.AddOptions<JournalOptions>().BindConfiguration("router:journal")
+            .Validate(o => o.Provider is JournalOptions.Sqlite or JournalOptions.Postgres, "router.journal.provider must be sqlite or postgres.")
+            .ValidateOnStart();
+        services.AddOptions<SqliteJournalOptions>().BindConfiguration("router:journal:sqlite")
+            .Validate<IOptions<JournalOptions>>(
+                (o, journal) => journal.Value.Provider is not JournalOptions.Sqlite || !string.IsNullOrWhiteSpace(o.Path),
+                "router.journal.sqlite.path is required.")
+            .ValidateOnStart();
+        services.AddOptions<PostgresJournalOptions>().BindConfiguration("router:journal:postgres")
+            .Validate<IOptions<JournalOptions>>(
+                (o, journal) => journal.Value.Provider is not JournalOptions.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "router.journal.postgres.connection-string is required when the provider is postgres (set ROUTER_POSTGRES).")
+            .ValidateOnStart();
+
+        services.AddSingleton<IEventJournal>(sp => sp.GetRequiredService<IOptions<JournalOptions>>().Value.Provider switch
+        {
+            JournalOptions.Postgres => new PostgresEventJournal(
+                sp.GetRequiredService<IOptions<PostgresJournalOptions>>().Value,
+                sp.GetRequiredService<ILogger<PostgresEventJournal>>()),
+            _ => new SqliteEventJournal(
+                sp.GetRequiredService<IOptions<SqliteJournalOptions>>().Value,
+                sp.GetRequiredService<ILogger<SqliteEventJournal>>()),
+        });
+        services.AddSingleton<IJournalChangeFeed>(sp => sp.GetRequiredService<IOptions<JournalOptions>>().Value.Provider switch
+        {
+            JournalOptions.Postgres => new PostgresJournalChangeFeed(
+                sp.GetRequiredService<IOptions<PostgresJournalOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<PostgresJournalChangeFeed>>()),
+            _ => SilentJournalChangeFeed.Instance,
+        });
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -6,6 +6,7 @@ using Router.Configuration.Hocon;
 using Router.Connections;
 using Router.Host.Configuration;
 using Router.Host.Ingest;
+using Router.Journal.Postgres;
 using Router.Journal.Sqlite;
 using Router.Routing;
 
@@ -21,6 +22,7 @@ public sealed class ShippedConfigurationTests
     [
         ("router:journal", typeof(JournalOptions)),
         ("router:journal:sqlite", typeof(SqliteJournalOptions)),
+        ("router:journal:postgres", typeof(PostgresJournalOptions)),
         ("router:publish", typeof(PublishOptions)),
         ("router:streams", typeof(StreamOptions)),
         ("router:echo", typeof(EchoOptions)),
@@ -129,6 +131,12 @@ public sealed class ShippedConfigurationTests
         Assert.Equal(1000, publish.MaxBatch);
         Assert.Equal("http://127.0.0.1:5080", configuration["router:urls"]);
         Assert.Equal("./data/router.db", configuration.GetSection("router:journal:sqlite").Get<SqliteJournalOptions>()!.Path);
+        var postgres = configuration.GetSection("router:journal:postgres").Get<PostgresJournalOptions>()!;
+        Assert.Equal("", postgres.ConnectionString);
+        Assert.Equal("router", postgres.Schema);
+        Assert.Equal(TimeSpan.FromSeconds(10), postgres.CommandTimeout);
+        Assert.Equal(16, postgres.MaxPoolSize);
+        Assert.Equal("router_events", PostgresEventJournal.ChannelName(postgres.Schema));
     }
 
     [Fact]
@@ -138,6 +146,8 @@ public sealed class ShippedConfigurationTests
         {
             ["ROUTER_URLS"] = "http://127.0.0.1:6000",
             ["ROUTER_JOURNAL_PATH"] = "/data/router.db",
+            ["ROUTER_JOURNAL_PROVIDER"] = "postgres",
+            ["ROUTER_POSTGRES"] = "Host=db;Username=router",
         };
         var configuration = new ConfigurationBuilder()
             .AddHoconFile(source =>
@@ -150,6 +160,8 @@ public sealed class ShippedConfigurationTests
 
         Assert.Equal("http://127.0.0.1:6000", configuration["router:urls"]);
         Assert.Equal("/data/router.db", configuration["router:journal:sqlite:path"]);
+        Assert.Equal("postgres", configuration["router:journal:provider"]);
+        Assert.Equal("Host=db;Username=router", configuration["router:journal:postgres:connectionstring"]);
     }
 
     /// <summary>Options that must have a value; lists may legitimately be empty (HOCON [] yields no keys).</summary>

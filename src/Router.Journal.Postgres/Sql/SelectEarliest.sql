@@ -1,0 +1,1 @@
+SELECT coalesce(min(position), 0) FROM events WHERE tenant = @tenant
