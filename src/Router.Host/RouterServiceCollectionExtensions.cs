@@ -70,6 +70,7 @@ internal static class RouterServiceCollectionExtensions
         services.AddSingleton<RouterLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLifecycle>());
         services.AddHostedService<RetentionService>();
+        services.AddHostedService<JournalChangeListener>();
         services.AddSingleton<StreamServices>();
         return services;
     }

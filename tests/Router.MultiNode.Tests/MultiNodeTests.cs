@@ -7,9 +7,8 @@ using Router.TestKit;
 namespace Router.MultiNode;
 
 /// <summary>
-/// Several nodes, one ordered history (issue 7). Live delivery of one node's publishes to another node's open
-/// streams waits for the tenant actors to consume <c>IJournalChangeFeed</c>; everything here goes through the
-/// shared journal: positions, replay, resume on another node, outages.
+/// Several nodes, one ordered history (issue 7): positions, live delivery across nodes (LISTEN/NOTIFY wake-ups,
+/// then a read by position), replay, resume on another node, outages.
 /// </summary>
 public sealed class MultiNodeTests : IAsyncLifetime
 {
@@ -72,6 +71,52 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LiveStreams_PublishersOnEveryNode_EverySubscriberGetsEveryPositionOnceInOrderLive()
+    {
+        const int PublishesPerNode = 40;
+        var subscribers = new List<SseStream>();
+        foreach (var node in _cluster.Nodes)
+        {
+            var stream = await node.StreamAsync(QueuePath);
+            await stream.ConnectionEventAsync();
+            subscribers.Add(stream);
+        }
+        var acknowledged = new ConcurrentDictionary<long, string>();
+
+        var publishers = _cluster.Nodes.Select((node, n) => Task.Run(async () =>
+        {
+            for (var i = 0; i < PublishesPerNode; i++)
+            {
+                var marker = $"n{n}-i{i}";
+                var sequence = (await node.PublishAsync("acme", Event(marker))).Single();
+                acknowledged[sequence] = marker;
+            }
+        })).ToArray();
+        var readers = subscribers.Select(stream => Task.Run(async () =>
+        {
+            var received = new List<(long Id, string Marker)>();
+            while (received.Count < PublishesPerNode * _cluster.Nodes.Count)
+            {
+                var (id, envelope) = await stream.NextEventAsync();
+                received.Add((id, envelope.GetProperty("data").GetProperty("m").GetString()!));
+            }
+            return received;
+        })).ToArray();
+        await Task.WhenAll(publishers).DefaultTimeout();
+        var results = await Task.WhenAll(readers).DefaultTimeout();
+
+        foreach (var received in results)
+        {
+            Assert.Equal(Enumerable.Range(1, acknowledged.Count).Select(p => (long)p), received.Select(r => r.Id));
+            Assert.All(received, r => Assert.Equal(acknowledged[r.Id], r.Marker));
+        }
+        foreach (var stream in subscribers)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Stream_NodeStoppedMidStream_ResumesOnAnotherNodeWithLastEventIdAndMissesNothing()
     {
         var first = _cluster[0];
@@ -121,9 +166,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         await live.ConnectionEventAsync();
         Assert.Equal([1L], await node.PublishAsync("acme", Event("before")));
         Assert.Equal(1, (await live.NextEventAsync()).Id);
-        // The tenant is active on every node before the outage. (A tenant actor that must start while the journal
-        // is down restarts with backoff until it can read its head, and a publish to it waits for that instead
-        // of answering 503: a Router.Core matter, reported with issue 7.)
+        // The tenant is active on every node before the outage; "globex" below is not active anywhere.
         Assert.Equal([2L], await _cluster[1].PublishAsync("acme", Event("before-1")));
         Assert.Equal([3L], await _cluster[2].PublishAsync("acme", Event("before-2")));
 
@@ -135,6 +178,9 @@ public sealed class MultiNodeTests : IAsyncLifetime
             using var refused = await down.PostRawAsync("acme", Event("during"));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
+            // A tenant whose actor must start while the journal is down answers 503 at once, not after retries.
+            using var cold = await down.PostRawAsync("globex", Event("during"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, cold.StatusCode);
             using var ready = await down.Client.GetAsync("/ready").DefaultTimeout();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         }

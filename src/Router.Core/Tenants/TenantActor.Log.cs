@@ -15,6 +15,9 @@ internal sealed partial class TenantActor
         [LoggerMessage(1002, LogLevel.Debug, "Stream {Tenant}/{Queue} is idle and was passivated", EventName = "StreamPassivated")]
         public static partial void StreamPassivated(ILogger logger, string tenant, string queue);
 
+        [LoggerMessage(1004, LogLevel.Warning, "Tenant {Tenant} cannot read its head; work is refused until the journal answers", EventName = "TenantHeadUnavailable")]
+        public static partial void HeadUnavailable(ILogger logger, string tenant, Exception exception);
+
         [LoggerMessage(1003, LogLevel.Warning, "Append of {Requests} requests to tenant {Tenant} failed", EventName = "AppendFailed")]
         public static partial void AppendFailed(ILogger logger, string tenant, int requests, Exception exception);
     }

@@ -23,6 +23,19 @@ internal abstract record TenantMessage
     /// <summary>The journal call for <paramref name="Requests"/> finished (sent by the actor to itself).</summary>
     public sealed record AppendCompleted(IReadOnlyList<Append> Requests, IReadOnlyList<BatchResult>? Results, Exception? Failure) : TenantMessage;
 
+    /// <summary>
+    /// The journal grew, maybe by another node's append: read after the routed head and route what is new.
+    /// A singleton: several wake-ups in the mailbox cost one read each, and a read that finds nothing is cheap.
+    /// </summary>
+    public sealed record CatchUp : TenantMessage
+    {
+        public static CatchUp Instance { get; } = new();
+
+        private CatchUp()
+        {
+        }
+    }
+
     /// <summary>A child stream had no followers for its idle time and asks to be passivated.</summary>
     public sealed record StreamIdle(StreamKey Key, ActorRef<QueueMessage> Stream) : TenantMessage;
 

@@ -33,6 +33,9 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
     /// <summary>The highest position routed to children; every event at or below it was committed and routed.</summary>
     private Position _head;
 
+    /// <summary>False while the journal could not be reached to learn the head; work is refused (503) until it can.</summary>
+    private bool _headKnown;
+
     public TenantActor(TenantId tenant, IEventJournal journal, RoutingTable routing, TenantDirectory directory, ActorTuningOptions tuning, ILogger logger)
     {
         _tenant = tenant;
@@ -45,8 +48,34 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
 
     protected internal override async ValueTask PreStartAsync(CancellationToken cancellationToken)
     {
-        _head = await _journal.ReadHeadAsync(_tenant, cancellationToken);
-        Log.Started(_logger, _tenant.Value, _head.Value);
+        if (await TryLoadHeadAsync(cancellationToken) is null)
+        {
+            Log.Started(_logger, _tenant.Value, _head.Value);
+        }
+    }
+
+    /// <summary>
+    /// Reads the head once; null on success, else the failure. A tenant whose journal is down keeps running and
+    /// refuses work with that failure (publishers get 503 at once) instead of failing in a restart loop while
+    /// its mailbox, and its publishers, wait.
+    /// </summary>
+    private async ValueTask<JournalUnavailableException?> TryLoadHeadAsync(CancellationToken cancellationToken)
+    {
+        if (_headKnown)
+        {
+            return null;
+        }
+        try
+        {
+            _head = await _journal.ReadHeadAsync(_tenant, cancellationToken);
+            _headKnown = true;
+            return null;
+        }
+        catch (JournalUnavailableException exception)
+        {
+            Log.HeadUnavailable(_logger, _tenant.Value, exception);
+            return exception;
+        }
     }
 
     protected internal override async ValueTask ReceiveAsync(TenantMessage message, CancellationToken cancellationToken)
@@ -57,9 +86,18 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
                 // Passivation raced with new work: the directory hands it to this tenant's next incarnation.
                 await _directory.ForwardAsync(_tenant, message, cancellationToken);
                 break;
+            case TenantMessage.Append append when await TryLoadHeadAsync(cancellationToken) is { } unavailable:
+                append.Reply.TrySetException(unavailable);
+                break;
+            case TenantMessage.Follow follow when await TryLoadHeadAsync(cancellationToken) is { } unavailable:
+                follow.Reply.TrySetException(unavailable);
+                break;
             case TenantMessage.Append append:
                 _pending.Add(append);
                 StartCommit();
+                break;
+            case TenantMessage.CatchUp when _headKnown && _streams.Count > 0:
+                await CatchUpAsync(cancellationToken);
                 break;
             case TenantMessage.AppendCompleted completed:
                 await CompleteAsync(completed, cancellationToken);
@@ -243,6 +281,22 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
             }
         }
         await RouteAsync(committed, cancellationToken);
+    }
+
+    /// <summary>Routes every committed event above the head, page by page (another node appended them).</summary>
+    private async ValueTask CatchUpAsync(CancellationToken cancellationToken)
+    {
+        const int page = 500;
+        IReadOnlyList<JournalEvent> events;
+        do
+        {
+            events = await _journal.ReadAsync(_tenant, new JournalQuery(_head, page), cancellationToken);
+            foreach (var e in events)
+            {
+                await RouteAsync(e, cancellationToken);
+            }
+        }
+        while (events.Count == page);
     }
 
     private async ValueTask RouteAsync(JournalEvent stored, CancellationToken cancellationToken)

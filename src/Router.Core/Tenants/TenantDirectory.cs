@@ -59,6 +59,26 @@ internal sealed class TenantDirectory
         return await reply.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A journal wake-up: tenants with a live actor (so, local followers or recent work) re-read their journal
+    /// and route what other nodes appended. Tenants without one cost nothing; they read when they start.
+    /// </summary>
+    public void NotifyChanged(JournalChange change)
+    {
+        if (change.IsResync)
+        {
+            foreach (var actor in _tenants.Values)
+            {
+                actor.TryTell(TenantMessage.CatchUp.Instance);
+            }
+        }
+        else if (_tenants.TryGetValue(change.Tenant, out var actor))
+        {
+            // A full mailbox is busy routing anyway, and the next wake-up or resync catches up.
+            actor.TryTell(TenantMessage.CatchUp.Instance);
+        }
+    }
+
     /// <summary>Refuses new work from now on (shutdown); actors already running finish theirs.</summary>
     public void BeginShutdown() => _stopping = true;
 
