@@ -6,4 +6,5 @@ namespace Router.Connections;
 /// <param name="Filter">Scope, types and echo filter.</param>
 /// <param name="ResumeFrom">The Last-Event-ID position, or null to start live at the head.</param>
 /// <param name="TypeAsEventField">Put the type in the SSE <c>event:</c> field (<c>sseEvent=type</c>).</param>
-internal sealed record StreamRequest(SubscriptionFilter Filter, Position? ResumeFrom, bool TypeAsEventField);
+/// <param name="ExpiresAt">The token's <c>exp</c>: the stream ends then with <c>event: shutdown</c>, token-expired; null never.</param>
+internal sealed record StreamRequest(SubscriptionFilter Filter, Position? ResumeFrom, bool TypeAsEventField, DateTimeOffset? ExpiresAt = null);

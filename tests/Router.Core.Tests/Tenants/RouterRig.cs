@@ -63,12 +63,12 @@ internal sealed class RouterRig : IAsyncDisposable
     public static StreamScope TenantScope(params string[] queues) =>
         StreamScope.ForTenant(Acme, queues.Where(q => q != "*").Select(QueueName.Parse), queues.Contains("*"));
 
-    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null)
+    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null, SubscriberAccess? access = null, DateTimeOffset? expiresAt = null)
     {
         var pipe = new Pipe();
         var typePatterns = TypePatternSet.Parse(types?.Split(','));
-        var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver));
-        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false);
+        var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver), access);
+        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false, expiresAt);
         var options = bufferEvents is { } size ? new StreamOptions { Retry = Streams.Retry, Heartbeat = Streams.Heartbeat, BufferEvents = size, Overflow = Streams.Overflow, ReplayPageSize = Streams.ReplayPageSize } : Streams;
         var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Time, NullLogger.Instance, output ?? pipe.Writer);
         var cancel = new CancellationTokenSource();
@@ -92,11 +92,11 @@ internal sealed class RouterRig : IAsyncDisposable
         return open;
     }
 
-    public async Task<long> PublishAsync(string type, string? queue = null, string? origin = null, string data = "{}", string tenant = "acme")
+    public async Task<long> PublishAsync(string type, string? queue = null, string? origin = null, string data = "{}", string tenant = "acme", string? audience = null)
     {
         var result = await Tenants.AppendAsync(
             TenantId.Parse(tenant),
-            [new EventToAppend(Guid.NewGuid().ToString(), type, queue, Time.GetUtcNow(), Encoding.UTF8.GetBytes(data), null, origin)],
+            [new EventToAppend(Guid.NewGuid().ToString(), type, queue, Time.GetUtcNow(), Encoding.UTF8.GetBytes(data), audience is null ? (ReadOnlyMemory<byte>?)null : Encoding.UTF8.GetBytes(audience), origin)],
             CancellationToken.None).DefaultTimeout();
         return result.Events[0].Event.Position.Value;
     }
