@@ -5,7 +5,9 @@ using Router.Actors;
 using Router.Configuration.Hocon;
 using Router.Connections;
 using Router.Host.Configuration;
+using Router.Host.Http;
 using Router.Host.Ingest;
+using Router.Host.Security;
 using Router.Journal.Sqlite;
 using Router.Routing;
 
@@ -27,6 +29,8 @@ public sealed class ShippedConfigurationTests
         ("router:routing", typeof(RoutingOptions)),
         ("router:actors", typeof(ActorTuningOptions)),
         ("router:shutdown", typeof(ShutdownOptions)),
+        ("router:auth", typeof(AuthOptions)),
+        ("router:http", typeof(HttpLimitsOptions)),
     ];
 
     /// <summary>Keys read directly rather than through an options class.</summary>
