@@ -48,7 +48,17 @@ internal static class PublishEndpoint
         {
             return Problems.TooLarge($"The body is {http.Request.ContentLength} bytes; at most {limits.MaxBody} are allowed.", "body");
         }
-        var body = await ReadBodyAsync(http.Request.BodyReader, limits.MaxBody, http.RequestAborted);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(http.Request.BodyReader, limits.MaxBody, http.RequestAborted);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // Kestrel's own verdict on the body (router.http.min-body-rate: too slow; a broken chunked encoding):
+            // a 4xx for this request, not an application error in the logs.
+            return Results.Problem(exception.Message, statusCode: exception.StatusCode, title: "Bad request body");
+        }
         if (body is null)
         {
             return Problems.TooLarge($"The body is larger than {limits.MaxBody} bytes.", "body");
