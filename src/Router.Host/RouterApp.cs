@@ -1,7 +1,10 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Router.Host.Configuration;
 using Router.Host.Diagnostics;
 using Router.Host.Health;
+using Router.Host.Http;
 using Router.Host.Ingest;
+using Router.Host.Security;
 using Router.Host.Streaming;
 
 namespace Router.Host;
@@ -9,15 +12,22 @@ namespace Router.Host;
 /// <summary>Builds the router's web application; used by <c>Program</c> and by the end-to-end tests alike.</summary>
 internal static class RouterApp
 {
+    /// <summary>Throws <see cref="StartupRefusedException"/> when the configuration is unsafe (SPEC §8 protected mode) or unusable.</summary>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         RouterConfiguration.Apply(builder.Configuration, args, overrides);
-        builder.WebHost.UseUrls(builder.Configuration["router:urls"] ?? "http://127.0.0.1:5080");
+        var urls = builder.Configuration["router:urls"] ?? "http://127.0.0.1:5080";
+        // Decided before Kestrel binds anything: an open router never listens on a public address by accident.
+        var auth = AuthSetup.Resolve(builder.Configuration, urls);
+        builder.WebHost.UseUrls(urls);
+        var limits = ValidLimits(builder.Configuration.GetSection("router:http").Get<HttpLimitsOptions>() ?? new HttpLimitsOptions());
+        builder.WebHost.ConfigureKestrel(kestrel => ApplyLimits(limits, kestrel.Limits));
         ConfigureLogging(builder);
         // The whole shutdown (streams told, Kestrel drained, actors drained, journal closed) fits in the grace period.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue<TimeSpan>("router:shutdown:grace"));
         builder.Services.AddRouter();
+        builder.Services.AddSingleton(sp => auth.CreateAccessControl(sp.GetRequiredService<TimeProvider>()));
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -56,5 +66,21 @@ internal static class RouterApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
+    }
+
+    private static HttpLimitsOptions ValidLimits(HttpLimitsOptions options) =>
+        options.MaxRequestLine > 0 && options.MaxRequestHeaders > 0 && options.MaxHeaderCount > 0
+        && options.RequestHeadersTimeout > TimeSpan.Zero && options.MinBodyRate > 0 && options.MinBodyRateGrace > TimeSpan.FromSeconds(1)
+            ? options
+            : throw new StartupRefusedException("router.http: sizes, counts, timeouts and min-body-rate must be positive, and min-body-rate-grace longer than 1s (Kestrel checks rates every second).");
+
+    /// <summary>Hostile-input limits enforced by Kestrel before a request reaches the router.</summary>
+    private static void ApplyLimits(HttpLimitsOptions options, KestrelServerLimits limits)
+    {
+        limits.MaxRequestLineSize = options.MaxRequestLine;
+        limits.MaxRequestHeadersTotalSize = options.MaxRequestHeaders;
+        limits.MaxRequestHeaderCount = options.MaxHeaderCount;
+        limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+        limits.MinRequestBodyDataRate = new MinDataRate(options.MinBodyRate, options.MinBodyRateGrace);
     }
 }

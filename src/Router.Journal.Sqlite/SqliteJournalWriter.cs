@@ -310,7 +310,9 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             toAppend.Queue,
             EventRow.FromTicks(EventRow.ToTicks(toAppend.Time)),
             data,
-            audience is null ? null : new ReadOnlyMemory<byte>(audience),
+            // Cast first: `null` alone converts through byte[] to an empty, non-null ReadOnlyMemory<byte>?,
+            // which would make every event look private (an audience that admits nobody).
+            audience is null ? (ReadOnlyMemory<byte>?)null : audience,
             toAppend.OriginClientId);
     }
 

@@ -36,7 +36,7 @@ public sealed class RouterTestHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="keepDirectory">Keep the journal when disposed, so a second host can restart on it.</param>
-    public static async Task<RouterTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null, bool keepDirectory = false)
+    public static async Task<RouterTestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? directory = null, bool keepDirectory = false, Action<IServiceCollection>? configureServices = null)
     {
         directory ??= Path.Combine(Path.GetTempPath(), "router-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -51,7 +51,7 @@ public sealed class RouterTestHost : IAsyncDisposable
         {
             overrides[key] = value;
         }
-        var app = RouterApp.Build([], overrides);
+        var app = RouterApp.Build([], overrides, configureServices);
         try
         {
             await app.StartAsync().DefaultTimeout();
@@ -77,10 +77,10 @@ public sealed class RouterTestHost : IAsyncDisposable
         return Client.SendAsync(request).DefaultTimeout();
     }
 
-    /// <summary>Publishes events (JSON) and returns their sequences; fails the test on anything but 201.</summary>
-    public async Task<IReadOnlyList<long>> PublishAsync(string tenant, string body)
+    /// <summary>Publishes events (JSON), with a Bearer token when given, and returns their sequences; fails the test on anything but 201.</summary>
+    public async Task<IReadOnlyList<long>> PublishAsync(string tenant, string body, string? token = null)
     {
-        using var response = await PostRawAsync(tenant, body);
+        using var response = await PostRawAsync(tenant, body, configure: token is null ? null : r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"{(int)response.StatusCode}: {text}");
         using var json = JsonDocument.Parse(text);

@@ -42,6 +42,16 @@ public abstract partial class EventJournalSpec
     }
 
     [Fact]
+    public async Task AppendAsync_NoAudience_ReturnedAndReadAsNone()
+    {
+        // A public event must not come back with an empty audience: the router treats any audience as private.
+        var appended = await AppendAsync(TenantA, NewEvent("evt-1"));
+
+        Assert.Null(appended[0].Event.Audience);
+        Assert.Null(Assert.Single(await ReadAllAsync(TenantA)).Audience);
+    }
+
+    [Fact]
     public async Task AppendAsync_LargePayload_RoundTripsByteForByte()
     {
         var random = new Random(42);

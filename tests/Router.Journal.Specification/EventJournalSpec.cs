@@ -66,8 +66,9 @@ public abstract partial class EventJournalSpec : IAsyncLifetime
             queue?.Value,
             Time0,
             Encoding.UTF8.GetBytes(json ?? $$"""{"id":"{{id}}"}"""),
-            // Not `audience` alone: a null byte[] converts to an empty, non-null ReadOnlyMemory<byte>?.
-            audience is null ? null : new ReadOnlyMemory<byte>(audience),
+            // Cast first: a null byte[] (and `null` in a conditional with a ReadOnlyMemory<byte>) converts to an
+            // empty, non-null ReadOnlyMemory<byte>?.
+            audience is null ? (ReadOnlyMemory<byte>?)null : audience,
             originClientId);
 
     protected async Task<IReadOnlyList<BatchResult>> AppendBatchesAsync(TenantId tenant, params IReadOnlyList<EventToAppend>[] batches) =>

@@ -194,6 +194,11 @@ internal sealed partial class ConnectionActor
         LogOpened();
         _tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
         ITimer? heartbeat = null;
+        // Armed before anything is written, so once a client has seen the connection event the expiry is
+        // scheduled; a token already past its exp (accepted within the clock skew) closes at once.
+        using var expiry = _request.ExpiresAt is { } expiresAt
+            ? _time.CreateTimer(static s => ((ConnectionActor)s!).Close(CloseReason.TokenExpired), this, Max(expiresAt - _time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
+            : null;
         try
         {
             var head = ack.Head;
@@ -232,6 +237,8 @@ internal sealed partial class ConnectionActor
             Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _time.GetElapsedTime(opened));
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private void WritePreamble(Position head, Position earliest)
     {

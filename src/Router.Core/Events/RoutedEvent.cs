@@ -25,6 +25,8 @@ internal sealed class RoutedEvent
         Stored = stored;
         Type = type;
         Tiers = tiers;
+        // Parsed here, once per routed event, so fan-out compares sets instead of reading JSON per connection.
+        Audience = Audience.Parse(stored.Audience);
     }
 
     public JournalEvent Stored { get; }
@@ -32,6 +34,9 @@ internal sealed class RoutedEvent
     public EventType Type { get; }
 
     public RouteTiers Tiers { get; }
+
+    /// <summary>Who may receive it, for a private event; null for a public one.</summary>
+    public Audience? Audience { get; }
 
     public Position Position => Stored.Position;
 

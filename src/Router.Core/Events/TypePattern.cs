@@ -41,8 +41,11 @@ public sealed class TypePattern
 
     public override string ToString() => _pattern;
 
-    /// <summary>Iterative glob with backtracking to the last star: linear in practice, no regex allocation.</summary>
-    private static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    /// <summary>
+    /// Iterative glob with backtracking to the last star: linear in practice, no regex allocation. Also used by
+    /// the token selectors (<c>acme/town-*</c>), so both kinds of pattern mean the same thing by <c>*</c>.
+    /// </summary>
+    internal static bool Glob(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
     {
         int p = 0, t = 0, star = -1, mark = 0;
         while (t < text.Length)

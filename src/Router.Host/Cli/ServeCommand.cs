@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Router.Configuration.Hocon;
+using Router.Host.Security;
 
 namespace Router.Host.Cli;
 
@@ -79,8 +80,9 @@ internal static class ServeCommand
         {
             app = RouterApp.Build(args);
         }
-        catch (Exception exception) when (exception is HoconException or IOException or FormatException or InvalidOperationException)
+        catch (Exception exception) when (exception is HoconException or IOException or FormatException or InvalidOperationException or StartupRefusedException)
         {
+            // StartupRefusedException: a configuration the router will not run with (e.g. open on a public address).
             await console.Error.WriteLineAsync($"router: cannot start: {exception.Message}");
             return ExitCodes.Failed;
         }

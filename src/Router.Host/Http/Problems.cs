@@ -39,6 +39,30 @@ internal static class Problems
         return Results.Problem(detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", type: TypeBase + "rate-limited");
     }
 
+    /// <summary>
+    /// 401 with <c>WWW-Authenticate: Bearer</c> (RFC 6750): no token, or one that is not valid. The detail never
+    /// echoes the token and never depends on the tenant asked for.
+    /// </summary>
+    public static IResult Unauthorized(HttpContext http, string detail, bool invalidToken)
+    {
+        http.Response.Headers.WWWAuthenticate = invalidToken ? "Bearer realm=\"router\", error=\"invalid_token\"" : "Bearer realm=\"router\"";
+        return Results.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", type: TypeBase + "unauthorized");
+    }
+
+    /// <summary>
+    /// 403: a valid token without the right. Decided from the token's selectors and the names in the request
+    /// only, so the same answer comes for a tenant that exists and one that does not.
+    /// </summary>
+    public static IResult Forbidden(string detail, int? index = null)
+    {
+        var extensions = new Dictionary<string, object?>();
+        if (index is { } i)
+        {
+            extensions["index"] = i;
+        }
+        return Results.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", type: TypeBase + "forbidden", extensions: extensions);
+    }
+
     /// <summary>503 with Retry-After: the journal is down, or the router is shutting down; nothing was done.</summary>
     public static IResult Unavailable(HttpContext http, string detail, TimeSpan retryAfter)
     {

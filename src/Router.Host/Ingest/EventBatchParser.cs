@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Router.Events;
 using Router.Host.Http;
 using Router.Journal;
@@ -40,6 +41,12 @@ internal sealed class EventBatchParser
     public IngestError? TryParse(ReadOnlyMemory<byte> body, string? headerClientId, DateTimeOffset now, out List<EventToAppend> events)
     {
         events = [];
+        // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException
+        // deep in the parse; checking the whole body first makes any invalid byte a plain 400.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return new IngestError(400, "body", null, "The body is not valid UTF-8.", MalformedJson: true);
+        }
         JsonDocument document;
         try
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Router.Journal;
 using Router.Host.Http;
+using Router.Host.Security;
 using Router.Tenants;
 
 namespace Router.Host.Ingest;
@@ -11,6 +12,8 @@ namespace Router.Host.Ingest;
 /// <summary><c>POST /v1/tenants/{tenant}/events</c> (SPEC §3): validate everything, append once, answer after commit.</summary>
 internal static class PublishEndpoint
 {
+    private const string NotAllowed = "The token does not allow publishing to this tenant or queue.";
+
     public static void MapPublish(this IEndpointRouteBuilder app) =>
         app.MapPost("/v1/tenants/{tenant}/events", PublishAsync);
 
@@ -20,12 +23,23 @@ internal static class PublishEndpoint
         TenantDirectory tenants,
         IOptions<PublishOptions> options,
         PublishRateLimiter limiter,
+        AccessControl access,
         TimeProvider time)
     {
         var limits = options.Value;
+        // Authentication first, before the body is read: an anonymous client costs no parsing.
+        var (principal, unauthorized) = await access.AuthenticateAsync(http, TokenSources.Header);
+        if (principal is null)
+        {
+            return unauthorized!;
+        }
         if (!TenantId.TryParse(tenant, out var tenantId))
         {
             return Problems.InvalidField("tenant", "The tenant must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
+        }
+        if (!principal.CanPublishAnywhereIn(tenantId))
+        {
+            return Problems.Forbidden(NotAllowed);
         }
         if (!IsJson(http.Request.ContentType))
         {
@@ -35,7 +49,17 @@ internal static class PublishEndpoint
         {
             return Problems.TooLarge($"The body is {http.Request.ContentLength} bytes; at most {limits.MaxBody} are allowed.", "body");
         }
-        var body = await ReadBodyAsync(http.Request.BodyReader, limits.MaxBody, http.RequestAborted);
+        ReadOnlyMemory<byte>? body;
+        try
+        {
+            body = await ReadBodyAsync(http.Request.BodyReader, limits.MaxBody, http.RequestAborted);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // Kestrel's own verdict on the body (router.http.min-body-rate: too slow; a broken chunked encoding):
+            // a 4xx for this request, not an application error in the logs.
+            return Results.Problem(exception.Message, statusCode: exception.StatusCode, title: "Bad request body");
+        }
         if (body is null)
         {
             return Problems.TooLarge($"The body is larger than {limits.MaxBody} bytes.", "body");
@@ -53,6 +77,14 @@ internal static class PublishEndpoint
                 : error.MalformedJson
                     ? Problems.MalformedJson(error.Message)
                     : Problems.InvalidField(error.Field, error.Message, error.Index);
+        }
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (!principal.CanPublish(tenantId, events[i].Queue))
+            {
+                // All or nothing: one event the token may not publish refuses the batch.
+                return Problems.Forbidden(NotAllowed, i);
+            }
         }
         if (limiter.TryAcquire(tenantId, events.Count) is { } retryAfter)
         {

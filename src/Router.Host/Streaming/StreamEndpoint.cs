@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Router.Connections;
 using Router.Events;
 using Router.Host.Http;
+using Router.Host.Security;
 using Router.Journal;
 using Router.Routing;
 using Router.Tenants;
@@ -21,11 +22,24 @@ internal static class StreamEndpoint
 
     private static async Task<IResult> StreamAsync(string tenant, string? queue, HttpContext http, StreamServices services)
     {
+        var (principal, unauthorized) = await services.Access.AuthenticateAsync(http, TokenSources.Subscriber);
+        if (principal is null)
+        {
+            return unauthorized!;
+        }
         var (request, field, error) = StreamRequestParser.Parse(tenant, queue, http.Request, services.AlwaysDeliver);
         if (request is null)
         {
             return Problems.InvalidField(field!, error!);
         }
+        var scope = request.Filter.Scope;
+        if (!MayOpen(principal, scope))
+        {
+            return Problems.Forbidden("The token does not allow subscribing to this stream.");
+        }
+        // Access is decided now and kept for the stream's life (SPEC §8); ?queue=* is narrowed per event to
+        // the queues the token may read, and the stream ends at the token's exp.
+        request = request with { Filter = request.Filter.WithAccess(principal.AccessFor(scope.Tenant)), ExpiresAt = principal.ExpiresAt };
         if (services.Lifecycle.IsStopping)
         {
             return Problems.Unavailable(http, "The router is shutting down; reconnect to another node or retry.", services.Options.Retry);
@@ -67,6 +81,16 @@ internal static class StreamEndpoint
         }
         return Results.Empty;
     }
+
+    /// <summary>A queue stream needs its queue; the tenant stream needs the tenant level and every queue it names.</summary>
+    private static bool MayOpen(RouterPrincipal principal, StreamScope scope)
+    {
+        if (scope.SingleQueue is { } single)
+        {
+            return principal.CanSubscribe(scope.Tenant, single.Value);
+        }
+        return principal.CanSubscribe(scope.Tenant, null) && scope.Queues.All(q => principal.CanSubscribe(scope.Tenant, q));
+    }
 }
 
 /// <summary>What a stream needs from the container, resolved once per request as one parameter.</summary>
@@ -80,9 +104,12 @@ internal sealed class StreamServices(
     IOptions<StreamOptions> options,
     IOptions<EchoOptions> echo,
     IOptions<ConnectionLimits> limits,
+    AccessControl access,
     TimeProvider time,
     ILoggerFactory loggers)
 {
+    public AccessControl Access { get; } = access;
+
     public TenantDirectory Tenants { get; } = tenants;
 
     public IEventJournal Journal { get; } = journal;

@@ -71,12 +71,12 @@ internal sealed class RouterRig : IAsyncDisposable
     public static StreamScope TenantScope(params string[] queues) =>
         StreamScope.ForTenant(Acme, queues.Where(q => q != "*").Select(QueueName.Parse), queues.Contains("*"));
 
-    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null, string? accept = null)
+    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null, string? accept = null, SubscriberAccess? access = null, DateTimeOffset? expiresAt = null)
     {
         var pipe = new Pipe();
         var typePatterns = TypePatternSet.Parse(types?.Split(','));
-        var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver));
-        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false, accept is null ? VersionPins.None : VersionPins.Parse(accept));
+        var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver), access);
+        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false, accept is null ? VersionPins.None : VersionPins.Parse(accept), expiresAt);
         var options = bufferEvents is { } size ? Copy(Streams, size) : Streams;
         var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Versions, Time, NullLogger.Instance, output ?? pipe.Writer);
         var cancel = new CancellationTokenSource();
@@ -100,11 +100,11 @@ internal sealed class RouterRig : IAsyncDisposable
         return open;
     }
 
-    public async Task<long> PublishAsync(string type, string? queue = null, string? origin = null, string data = "{}", string tenant = "acme")
+    public async Task<long> PublishAsync(string type, string? queue = null, string? origin = null, string data = "{}", string tenant = "acme", string? audience = null)
     {
         var result = await Tenants.AppendAsync(
             TenantId.Parse(tenant),
-            [new EventToAppend(Guid.NewGuid().ToString(), type, queue, Time.GetUtcNow(), Encoding.UTF8.GetBytes(data), null, origin)],
+            [new EventToAppend(Guid.NewGuid().ToString(), type, queue, Time.GetUtcNow(), Encoding.UTF8.GetBytes(data), audience is null ? (ReadOnlyMemory<byte>?)null : Encoding.UTF8.GetBytes(audience), origin)],
             CancellationToken.None).DefaultTimeout();
         return result.Events[0].Event.Position.Value;
     }

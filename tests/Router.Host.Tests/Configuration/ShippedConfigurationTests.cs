@@ -5,8 +5,10 @@ using Router.Actors;
 using Router.Configuration.Hocon;
 using Router.Connections;
 using Router.Host.Configuration;
+using Router.Host.Http;
 using Router.Host.Ingest;
 using Router.Journal.Postgres;
+using Router.Host.Security;
 using Router.Journal.Sqlite;
 using Router.Routing;
 
@@ -33,6 +35,8 @@ public sealed class ShippedConfigurationTests
         ("router:shutdown", typeof(ShutdownOptions)),
         ("router:logging", typeof(LoggingOptions)),
         ("router:versioning", typeof(Router.Versioning.VersioningOptions)),
+        ("router:auth", typeof(AuthOptions)),
+        ("router:http", typeof(HttpLimitsOptions)),
     ];
 
     /// <summary>Keys read directly rather than through an options class.</summary>

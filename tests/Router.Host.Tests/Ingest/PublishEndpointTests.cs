@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Router.Host.Security;
 using Router.TestKit;
 
 namespace Router.Host.Ingest;
@@ -190,11 +191,12 @@ public sealed class PublishEndpointTests
     [Fact]
     public async Task Publish_EventWithAudience_AudienceIsNotInDeliveredEnvelope()
     {
-        await using var host = await RouterTestHost.StartAsync();
-        await using var stream = await host.StreamAsync("/v1/tenants/acme/stream");
+        // A private event reaches only a subscriber in its audience, so this one needs tokens (SPEC §8).
+        await using var host = await RouterTestHost.StartAsync(TestTokens.JwtSettings());
+        await using var stream = await host.StreamAsync("/v1/tenants/acme/stream", configure: TestTokens.Bearer(TestTokens.Mint(subscribe: ["acme/*"], sub: "u-1")));
         await stream.ConnectionEventAsync();
 
-        await host.PublishAsync("acme", """{"type":"question.created.v1","data":{"x":1},"audience":{"users":["u-1"],"groups":["g"],"roles":["r"]}}""");
+        await host.PublishAsync("acme", """{"type":"question.created.v1","data":{"x":1},"audience":{"users":["u-1"],"groups":["g"],"roles":["r"]}}""", TestTokens.Mint(publish: ["acme/*"]));
 
         var item = await stream.Reader.NextNonHeartbeatAsync().DefaultTimeout();
         Assert.DoesNotContain("audience", item.Data, StringComparison.OrdinalIgnoreCase);
