@@ -94,6 +94,7 @@ internal sealed class Scenarios(Settings settings)
 
         var tool0 = ServerProbe.ToolCpuSeconds();
         var server0 = _server.CpuSeconds();
+        var machine0 = ServerProbe.MachineBusySeconds();
         var pubs = Enumerable.Range(0, publishers).Select(p =>
         {
             var owned = channels >= publishers
@@ -131,6 +132,7 @@ internal sealed class Scenarios(Settings settings)
         });
         var tool1 = ServerProbe.ToolCpuSeconds();
         var server1 = _server.CpuSeconds();
+        var machine1 = ServerProbe.MachineBusySeconds();
         stop.Cancel();
         await Task.WhenAny(Task.WhenAll(runs), Task.Delay(5000));
 
@@ -169,6 +171,7 @@ internal sealed class Scenarios(Settings settings)
         m["publish_errors"] = pubs.Sum(p => p.Publisher.Errors);
         m["tool_cpu_s"] = tool1 - tool0;
         m["server_cpu_s"] = server1 - server0;
+        m["other_cpu_s"] = Math.Max(0, machine1 - machine0 - (tool1 - tool0) - (server1 - server0));
         m["server_cpu_us_per_delivery"] = delivered > 0 ? (server1 - server0) * 1e6 / delivered : 0;
         Print(result);
         return result;
@@ -249,12 +252,14 @@ internal sealed class Scenarios(Settings settings)
         });
         var tool0 = ServerProbe.ToolCpuSeconds();
         var server0 = _server.CpuSeconds();
+        var machine0 = ServerProbe.MachineBusySeconds();
         var start = Stopwatch.GetTimestamp();
         var sub = new SseSubscriber(_target, _target.SubscribePath(space, "c0", true), _target.SubscribeHeaders(true), 8192, null);
         var run = sub.RunAsync(stop.Token);
         await DrainAsync(() => stored - Volatile.Read(ref sub.Received), maxWait: settings.ReplayLimit, stall: TimeSpan.FromSeconds(20));
         var tool1 = ServerProbe.ToolCpuSeconds();
         var server1 = _server.CpuSeconds();
+        var machine1 = ServerProbe.MachineBusySeconds();
         stop.Cancel();
         await Task.WhenAny(run, Task.Delay(5000));
         await sampler;
@@ -273,6 +278,7 @@ internal sealed class Scenarios(Settings settings)
         m["prefill_events_per_s"] = stored / Seconds(fill1 - fill0);
         m["tool_cpu_s"] = tool1 - tool0;
         m["server_cpu_s"] = server1 - server0;
+        m["other_cpu_s"] = Math.Max(0, machine1 - machine0 - (tool1 - tool0) - (server1 - server0));
         Print(result);
         return result;
     }
@@ -297,11 +303,13 @@ internal sealed class Scenarios(Settings settings)
         }).ToArray();
         var tool0 = ServerProbe.ToolCpuSeconds();
         var server0 = _server.CpuSeconds();
+        var machine0 = ServerProbe.MachineBusySeconds();
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(pubs.Select(p => Task.Run(() => p.RunAsync(CancellationToken.None))));
         var elapsed = Seconds(Stopwatch.GetTimestamp() - start);
         var tool1 = ServerProbe.ToolCpuSeconds();
         var server1 = _server.CpuSeconds();
+        var machine1 = ServerProbe.MachineBusySeconds();
         var h = latency.Merge();
         var m = result.Metrics;
         var events = pubs.Sum(p => p.Events);
@@ -314,6 +322,7 @@ internal sealed class Scenarios(Settings settings)
         m["errors"] = pubs.Sum(p => p.Errors);
         m["tool_cpu_s"] = tool1 - tool0;
         m["server_cpu_s"] = server1 - server0;
+        m["other_cpu_s"] = Math.Max(0, machine1 - machine0 - (tool1 - tool0) - (server1 - server0));
         m["server_cpu_us_per_event"] = events > 0 ? (server1 - server0) * 1e6 / events : 0;
         Print(result);
         return result;

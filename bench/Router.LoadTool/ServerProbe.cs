@@ -52,6 +52,19 @@ internal sealed class ServerProbe(IReadOnlyList<int> pids)
         return total;
     }
 
+    /// <summary>
+    /// Busy CPU seconds of the whole machine (all cores, from /proc/stat). Minus the tool's and the server's own,
+    /// it shows how much else ran during a scenario (on a shared machine, other processes compete for the cores).
+    /// </summary>
+    public static double MachineBusySeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal (guest time is already in user)
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+        return busy / s_ticksPerSecond;
+    }
+
     /// <summary>The tool's own CPU seconds (Process.TotalProcessorTime).</summary>
     public static double ToolCpuSeconds()
     {
