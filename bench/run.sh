@@ -74,11 +74,19 @@ fi
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, kernel $(uname -r), open files $(ulimit -n)"
 echo "== work dir $WORK; run $RUN_ID; mode $MODE; Router SQLite synchronous=$ROUTER_SYNC"
 
+for port in "$NCHAN_PORT" "$ROUTER_PORT"; do
+  if ss -ltn "sport = :$port" | grep -q LISTEN; then
+    echo "127.0.0.1:$port is already in use (a previous run still going?); set NCHAN_PORT / ROUTER_PORT" >&2
+    exit 1
+  fi
+done
+
 # --- Nchan
 mkdir -p "$WORK/nchan"
 sed "s/127\.0\.0\.1:8089/127.0.0.1:$NCHAN_PORT/" "$ROOT/bench/nchan/nchan.conf" > "$WORK/nchan/nchan.conf"
 nginx -p "$WORK/nchan" -e "$WORK/nchan/error.log" -c "$WORK/nchan/nchan.conf" -g "pid $WORK/nchan/nginx.pid;"
 for _ in $(seq 1 50); do [[ -s "$WORK/nchan/nginx.pid" ]] && break; sleep 0.1; done
+if [[ ! -s "$WORK/nchan/nginx.pid" ]]; then echo "nginx did not start; see $WORK/nchan/error.log" >&2; exit 1; fi
 NGINX_PID=$(cat "$WORK/nchan/nginx.pid")
 wait_for "http://127.0.0.1:$NCHAN_PORT/"  || true
 NGINX_PIDS="$NGINX_PID,$(pgrep -P "$NGINX_PID" | paste -sd,)"

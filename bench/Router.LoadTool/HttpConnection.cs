@@ -21,7 +21,25 @@ internal sealed class HttpConnection : IDisposable
 
     public HttpConnection(IPEndPoint endPoint) => _endPoint = endPoint;
 
+    /// <summary>A request that takes longer than this fails (and the connection is replaced): every loop stays bounded in time.</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
     public async ValueTask<int> PostAsync(string path, StringBuilder body, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            return await SendAsync(path, body, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _closeAfter = true;
+            throw new IOException($"No answer within {RequestTimeout.TotalSeconds} s.");
+        }
+    }
+
+    private async ValueTask<int> SendAsync(string path, StringBuilder body, CancellationToken cancellationToken)
     {
         if (_socket is null || _closeAfter)
         {
@@ -69,6 +87,7 @@ internal sealed class HttpConnection : IDisposable
             if (n == 0)
             {
                 _closeAfter = true;
+                _received = 0;
                 throw new IOException("The server closed the connection.");
             }
             _received += n;

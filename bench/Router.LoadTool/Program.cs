@@ -25,7 +25,7 @@ switch (command)
     default:
         Console.WriteLine("""
             router-load run --target router|nchan --endpoint 127.0.0.1:PORT [--pids PID,PID] [--out results.json]
-                            [--quick] [--scenarios idle,fanout,fanout-10k,slow,channels,replay,ingest]
+                            [--quick] [--scenarios idle,fanout,fanout-10k,slow,channels,ingest,replay]
                             [--duration 10] [--subs 1000] [--subs-large 10000] [--channels 1000] [--channels-rate 10000]
                             [--idle 10000,50000] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64]
             router-load report --router router.json --nchan nchan.json
@@ -67,7 +67,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     if (options.TryGetValue("replay", out var r)) settings.ReplayEvents = Ints(r);
     if (options.TryGetValue("replay-limit", out var rl)) settings.ReplayLimit = TimeSpan.FromSeconds(double.Parse(rl));
     if (options.TryGetValue("ingest-publishers", out var ip)) settings.IngestPublishers = Ints(ip);
-    var selected = options.GetValueOrDefault("scenarios", "idle,fanout,fanout-10k,slow,channels,replay,ingest").Split(',');
+    var selected = options.GetValueOrDefault("scenarios", "idle,fanout,fanout-10k,slow,channels,ingest,replay").Split(',');
     var output = options.GetValueOrDefault("out", $"results-{target.Name}.json");
 
     Console.WriteLine($"router-load: target {target.Name} at {endPoint}, server pids [{string.Join(',', pids)}], run {settings.RunId}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
