@@ -3,6 +3,7 @@ using Router.Host.Diagnostics;
 using Router.Host.Health;
 using Router.Host.Ingest;
 using Router.Host.Streaming;
+using Router.Host.WebConsole;
 
 namespace Router.Host;
 
@@ -26,6 +27,7 @@ internal static class RouterApp
         app.MapMetrics();
         app.MapGroup(string.Empty).WithIngestMetrics().MapPublish();
         app.MapStreams();
+        app.MapConsole();
         return app;
     }
 

@@ -33,6 +33,7 @@ public sealed class ShippedConfigurationTests
         ("router:shutdown", typeof(ShutdownOptions)),
         ("router:logging", typeof(LoggingOptions)),
         ("router:versioning", typeof(Router.Versioning.VersioningOptions)),
+        ("router:console", typeof(Router.Host.WebConsole.ConsoleOptions)),
     ];
 
     /// <summary>Keys read directly rather than through an options class.</summary>
