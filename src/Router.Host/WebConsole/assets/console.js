@@ -51,6 +51,7 @@ export class RouterSubscription {
   #source = null;
   #retryTimer = 0;
   #failures = 0;
+  #head = null;
 
   constructor({ tenant, queues = [], token = "" }, handlers) {
     this.options = { tenant, queues, token };
@@ -68,9 +69,11 @@ export class RouterSubscription {
 
     // First frame of every (re)connection: who we are, and where the replay starts.
     source.addEventListener("connection", (e) => {
+      const info = JSON.parse(e.data);
       this.#failures = 0;
+      this.#head = info.head;
       this.#emit("status", "open");
-      this.#emit("connection", JSON.parse(e.data));
+      this.#emit("connection", info);
     });
     // Events have no `event:` line, so they arrive here; e.lastEventId is the event's position.
     source.onmessage = (e) => {
@@ -78,7 +81,12 @@ export class RouterSubscription {
       this.#emit("event", JSON.parse(e.data), e.lastEventId);
     };
     // The resume position was older than the retained history, or unknown: refetch your state.
-    source.addEventListener("reset", (e) => this.#emit("reset", JSON.parse(e.data)));
+    source.addEventListener("reset", (e) => {
+      const info = JSON.parse(e.data);
+      // A position the tenant does not have: the stream goes on from the head, so the next open() starts there.
+      if (info.reason === "unknown-position") this.lastEventId = this.#head;
+      this.#emit("reset", info);
+    });
     // The server is stopping (or the token expired): EventSource reconnects after `retry:` by itself.
     source.addEventListener("shutdown", (e) => this.#emit("shutdown", JSON.parse(e.data)));
     source.addEventListener("heartbeat", () => this.#emit("status", "open"));
@@ -249,13 +257,16 @@ function connect(resumeFrom) {
         unavailable: `unavailable, retrying in ${Math.round(detail / 1000)} s`,
         refused: "refused",
       };
-      if (setStatus(s, texts[s]) && s === "reconnecting") notice("warn", `Connection lost; EventSource reconnects with Last-Event-ID ${detail ?? "(none)"}.`);
+      if (!setStatus(s, texts[s])) return;
+      if (s === "reconnecting") notice("warn", `Connection lost; EventSource reconnects with Last-Event-ID ${detail ?? "(none)"}.`);
+      if (s === "unavailable") notice("warn", `Router unavailable (stopping, over a limit, or down); retrying in ${Math.round(detail / 1000)} s.`);
     },
     connection: (info) => {
       const scopeText = info.queues.length ? `queues ${info.queues.join(", ")}` : "tenant-level events";
       notice("ok", info.resumedFrom === null
         ? `Connected to ${info.tenant} (${scopeText}), live from head ${info.head}.`
-        : `Resumed from ${info.resumedFrom} (head ${info.head}); replaying what was missed.`);
+        : `Resumed from ${info.resumedFrom} (head ${info.head})${BigInt(info.resumedFrom) < BigInt(info.head)
+          ? "; replaying what was missed" : ""}.`);
       rememberQueues(info.queues);
       $("from").value = "";
     },
@@ -532,6 +543,8 @@ async function pollMetrics() {
     if (!response.ok) throw new Error(`${response.status}`);
     const text = await response.text();
     const now = performance.now();
+    // Polls also follow each publish; a rate over a fraction of a second would be noise.
+    if (state.lastMetrics && now - state.lastMetrics.at < 900) return;
     const published = metricValue(text, "router_events_published_total") ?? 0;
     $("c-node-connections").textContent = metricValue(text, "router_connections") ?? "–";
     if (state.lastMetrics) {
