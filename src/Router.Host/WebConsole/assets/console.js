@@ -107,10 +107,6 @@ export class RouterSubscription {
     this.#source = null;
   }
 
-  get isOpen() {
-    return this.#source !== null || this.#retryTimer !== 0;
-  }
-
   async #diagnose(url) {
     const source = this.#source;
     let response;
