@@ -6,6 +6,7 @@ using Router.Host.Http;
 using Router.Host.Ingest;
 using Router.Host.Security;
 using Router.Host.Streaming;
+using Router.Host.WebConsole;
 
 namespace Router.Host;
 
@@ -36,6 +37,7 @@ internal static class RouterApp
         app.MapMetrics();
         app.MapGroup(string.Empty).WithIngestMetrics().MapPublish();
         app.MapStreams();
+        app.MapConsole();
         return app;
     }
 

@@ -6,6 +6,7 @@ using Router.Host.Configuration;
 using Router.Host.Diagnostics;
 using Router.Host.Ingest;
 using Router.Host.Streaming;
+using Router.Host.WebConsole;
 using Router.Journal;
 using Router.Journal.Postgres;
 using Router.Journal.Sqlite;
@@ -44,6 +45,7 @@ internal static class RouterServiceCollectionExtensions
         services.AddOptions<LoggingOptions>().BindConfiguration("router:logging")
             .Validate(o => o.Format is "text" or "json", "router.logging.format must be text or json.")
             .ValidateOnStart();
+        services.AddOptions<ConsoleOptions>().BindConfiguration("router:console");
         services.AddOptions<VersioningOptions>().BindConfiguration("router:versioning");
         services.AddOptions<ConnectionLimits>().BindConfiguration("router:limits")
             .Validate(o => o.MaxConnections > 0 && o.MaxConnectionsPerTenant > 0 && o.PublishEventsPerSecond >= 0, "router.limits: connection limits must be positive, the publish rate zero (off) or positive.")

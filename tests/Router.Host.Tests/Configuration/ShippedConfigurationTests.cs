@@ -37,6 +37,7 @@ public sealed class ShippedConfigurationTests
         ("router:versioning", typeof(Router.Versioning.VersioningOptions)),
         ("router:auth", typeof(AuthOptions)),
         ("router:http", typeof(HttpLimitsOptions)),
+        ("router:console", typeof(Router.Host.WebConsole.ConsoleOptions)),
     ];
 
     /// <summary>Keys read directly rather than through an options class.</summary>
