@@ -242,6 +242,9 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
     private async ValueTask CompleteAsync(TenantMessage.AppendCompleted completed, CancellationToken cancellationToken)
     {
         _inFlight = null;
+        // The events are committed: acknowledge first, so a publisher never waits on fan-out (SPEC §3 asks only
+        // for durability before the answer). Routing follows, still in position order, on this same loop.
+        Reply(completed);
         if (completed.Results is { } results)
         {
             foreach (var batch in results)
@@ -255,7 +258,6 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
                 }
             }
         }
-        Reply(completed);
     }
 
     /// <summary>
