@@ -48,9 +48,10 @@ internal static class RouterServiceCollectionExtensions
         services.AddOptions<ConsoleOptions>().BindConfiguration("router:console");
         services.AddOptions<VersioningOptions>().BindConfiguration("router:versioning");
         services.AddOptions<ConnectionLimits>().BindConfiguration("router:limits")
-            .Validate(o => o.MaxConnections > 0 && o.MaxConnectionsPerTenant > 0 && o.PublishEventsPerSecond >= 0, "router.limits: connection limits must be positive, the publish rate zero (off) or positive.")
+            .Validate(o => o.MaxConnections > 0 && o.MaxConnectionsPerTenant > 0 && o.MaxConnectionsPerAddress > 0 && o.PublishEventsPerSecond >= 0, "router.limits: connection limits must be positive, the publish rate zero (off) or positive.")
             .ValidateOnStart();
         services.AddSingleton<PublishRateLimiter>();
+        services.AddSingleton<AddressLimiter>();
         services.AddOptions<RetentionOptions>().BindConfiguration("router:retention")
             .Validate(o => o.MaxAge > TimeSpan.Zero && o.MaxEvents > 0 && o.Interval > TimeSpan.Zero, "router.retention: max-age, max-events and interval must be positive.")
             .ValidateOnStart();

@@ -9,6 +9,9 @@ public sealed class ConnectionLimits
     /// <summary>Open streams of one tenant on this node.</summary>
     public int MaxConnectionsPerTenant { get; set; }
 
+    /// <summary>Open streams from one client address on this node; above it a new stream gets 429 (flood protection).</summary>
+    public int MaxConnectionsPerAddress { get; set; }
+
     /// <summary>Publish rate per tenant in events per second (a batch counts each event); 0 turns it off.</summary>
     public double PublishEventsPerSecond { get; set; }
 

@@ -57,8 +57,14 @@ internal static class StreamEndpoint
             services.Logger,
             http.Response.BodyWriter);
 
+        var address = http.Connection.RemoteIpAddress;
+        if (!services.Addresses.TryEnter(address, services.Limits.MaxConnectionsPerAddress))
+        {
+            return Problems.TooManyRequests(http, "Too many open streams from this address.", services.Options.Retry);
+        }
         if (!services.Connections.TryAdd(connection, services.Limits.MaxConnections, services.Limits.MaxConnectionsPerTenant))
         {
+            services.Addresses.Leave(address);
             return Problems.Unavailable(http, "Too many open streams on this node; retry shortly or connect to another node.", services.Options.Retry);
         }
         http.Response.StatusCode = StatusCodes.Status200OK;
@@ -78,6 +84,7 @@ internal static class StreamEndpoint
         finally
         {
             services.Connections.Remove(connection);
+            services.Addresses.Leave(address);
         }
         return Results.Empty;
     }
@@ -104,6 +111,7 @@ internal sealed class StreamServices(
     IOptions<StreamOptions> options,
     IOptions<EchoOptions> echo,
     IOptions<ConnectionLimits> limits,
+    AddressLimiter addresses,
     AccessControl access,
     TimeProvider time,
     ILoggerFactory loggers)
@@ -125,6 +133,8 @@ internal sealed class StreamServices(
     public StreamOptions Options { get; } = options.Value;
 
     public ConnectionLimits Limits { get; } = limits.Value;
+
+    public AddressLimiter Addresses { get; } = addresses;
 
     public TypePatternSet AlwaysDeliver { get; } = TypePatternSet.Parse(echo.Value.AlwaysDeliver);
 

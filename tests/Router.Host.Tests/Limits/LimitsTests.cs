@@ -48,6 +48,38 @@ public sealed class LimitsTests
     }
 
     [Fact]
+    public async Task Stream_FloodFromOneAddress_429WithRetryAfterAndSlotsFreedOnClose()
+    {
+        await using var host = await RouterTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["router:limits:maxconnectionsperaddress"] = "3",
+        });
+        var open = new List<SseStream>();
+        for (var i = 0; i < 3; i++)
+        {
+            var stream = await host.StreamAsync($"/v1/tenants/t{i}/stream");
+            await stream.ConnectionEventAsync();
+            open.Add(stream);
+        }
+
+        await using (var flood = await host.StreamAsync("/v1/tenants/other/stream"))
+        {
+            Assert.Equal((HttpStatusCode)429, flood.Response.StatusCode);
+            Assert.NotNull(flood.Response.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", flood.Response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/health").DefaultTimeout()).StatusCode);
+        await open[0].DisposeAsync();
+
+        await using var again = await PollUntilAcceptedAsync(host, "/v1/tenants/other/stream");
+        await again.ConnectionEventAsync();
+        foreach (var stream in open.Skip(1))
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Publish_OverTenantRate_429WithRetryAfterAndNothingAppended()
     {
         await using var host = await RouterTestHost.StartAsync(new Dictionary<string, string?>
