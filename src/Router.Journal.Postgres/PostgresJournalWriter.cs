@@ -316,7 +316,8 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
                     toAppend.Queue,
                     EventRow.FromStored(EventRow.ToStored(toAppend.Time)),
                     EventRow.ToBytea(toAppend.Data),
-                    toAppend.Audience is { } audience ? EventRow.ToBytea(audience) : null,
+                    // Cast first: a null byte[] converted to ReadOnlyMemory<byte>? would become an empty, non-null audience.
+                    toAppend.Audience is { } audience ? (ReadOnlyMemory<byte>?)EventRow.ToBytea(audience) : null,
                     toAppend.OriginClientId);
                 inCall[toAppend.EventId] = journalEvent;
                 rows.Add(journalEvent);
