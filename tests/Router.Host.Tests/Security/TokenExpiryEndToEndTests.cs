@@ -11,7 +11,12 @@ public sealed class TokenExpiryEndToEndTests
     public async Task Stream_ClockPassesTokenExp_ShutdownTokenExpiredThenClosed()
     {
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var host = await RouterTestHost.StartAsync(TestTokens.JwtSettings(), configureServices: services => services.AddSingleton<TimeProvider>(time));
+        var settings = TestTokens.JwtSettings();
+        // The clock jumps five minutes at once: heartbeats and the write timeout would fire against flushes still in
+        // flight (a stall no real clock produces), so both are pushed out of the way of what this test is about.
+        settings["router:streams:heartbeat"] = "1.00:00:00";
+        settings["router:streams:writetimeout"] = "1.00:00:00";
+        await using var host = await RouterTestHost.StartAsync(settings, configureServices: services => services.AddSingleton<TimeProvider>(time));
         var token = TestTokens.Mint(subscribe: ["acme/*"], lifetime: TimeSpan.FromMinutes(5), time: time);
         await using var stream = await host.StreamAsync("/v1/tenants/acme/stream", configure: TestTokens.Bearer(token));
         await stream.ConnectionEventAsync();
