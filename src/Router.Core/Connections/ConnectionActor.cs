@@ -74,6 +74,9 @@ internal sealed partial class ConnectionActor
 
     private long _throttled;
 
+    /// <summary>Events at or below this position were held back by the throttle (counted once each as written).</summary>
+    private Position _throttledUpTo;
+
     public ConnectionActor(
         string id,
         StreamRequest request,
@@ -379,7 +382,8 @@ internal sealed partial class ConnectionActor
         {
             if (_throttle is not null && !_throttle.TryTake(now))
             {
-                _tenants.Metrics.EventsThrottled(_pending.Count);
+                // Everything queued so far now waits for the throttle; each such event is counted once, when written.
+                _throttledUpTo = _lastQueued;
                 if (_throttled++ == 0)
                 {
                     Log.Throttled(_logger, Tenant.Value, Id, _options.ThrottleEventsPerSecond);
@@ -387,6 +391,10 @@ internal sealed partial class ConnectionActor
                 break;
             }
             _pending.TryDequeue(out var e);
+            if (e.Position <= _throttledUpTo)
+            {
+                _tenants.Metrics.EventsThrottled(1);
+            }
             Write(e);
             _lastWritten = e.Position;
             wrote = true;
