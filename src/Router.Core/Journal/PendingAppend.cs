@@ -1,9 +1,9 @@
 using Router.Tenants;
 
-namespace Router.Journal.Postgres;
+namespace Router.Journal;
 
 /// <summary>
-/// One <see cref="PostgresEventJournal.AppendAsync"/> call waiting in the writer's mailbox: the batches of one
+/// One <see cref="IEventJournal.AppendAsync"/> call waiting in a group-commit writer's mailbox: the batches of one
 /// tenant, and the completion its caller awaits.
 /// </summary>
 internal sealed class PendingAppend
