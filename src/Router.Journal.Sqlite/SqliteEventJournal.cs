@@ -128,7 +128,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
         IReadOnlyList<IReadOnlyList<EventToAppend>> batches,
         CancellationToken cancellationToken)
     {
-        var eventCount = CountEvents(tenant, batches);
+        var eventCount = PendingAppend.CountEvents(tenant, batches);
         var writer = GetWriter();
         cancellationToken.ThrowIfCancellationRequested();
         if (eventCount == 0)
@@ -416,28 +416,4 @@ public sealed partial class SqliteEventJournal : IEventJournal
 
     private static JournalUnavailableException ShuttingDown(Exception? innerException) =>
         new("The SQLite journal is shutting down.", innerException);
-
-    /// <summary>Checks the arguments of an append before it is queued (programming errors fail the caller, not the writer).</summary>
-    private static int CountEvents(TenantId tenant, IReadOnlyList<IReadOnlyList<EventToAppend>> batches)
-    {
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
-        }
-        ArgumentNullException.ThrowIfNull(batches);
-        var count = 0;
-        for (var b = 0; b < batches.Count; b++)
-        {
-            var batch = batches[b] ?? throw new ArgumentException($"Batch {b} is null.", nameof(batches));
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (batch[i] is not { EventId: not null, Type: not null })
-                {
-                    throw new ArgumentException($"Event {i} of batch {b} is null or has no EventId or Type.", nameof(batches));
-                }
-            }
-            count += batch.Count;
-        }
-        return count;
-    }
 }

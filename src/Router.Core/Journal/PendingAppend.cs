@@ -26,6 +26,33 @@ internal sealed class PendingAppend
         EventCount = eventCount;
     }
 
+    /// <summary>
+    /// Validates an append's arguments (the journal seam's contract, checked the same way by every journal) and
+    /// returns how many events it holds, duplicates included.
+    /// </summary>
+    public static int CountEvents(TenantId tenant, IReadOnlyList<IReadOnlyList<EventToAppend>> batches)
+    {
+        if (tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
+        }
+        ArgumentNullException.ThrowIfNull(batches);
+        var count = 0;
+        for (var b = 0; b < batches.Count; b++)
+        {
+            var batch = batches[b] ?? throw new ArgumentException($"Batch {b} is null.", nameof(batches));
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch[i] is not { EventId: not null, Type: not null })
+                {
+                    throw new ArgumentException($"Event {i} of batch {b} is null or has no EventId or Type.", nameof(batches));
+                }
+            }
+            count += batch.Count;
+        }
+        return count;
+    }
+
     public TenantId Tenant { get; }
 
     public IReadOnlyList<IReadOnlyList<EventToAppend>> Batches { get; }
