@@ -6,7 +6,8 @@
 # Builds Release, starts Nchan (its own prefix under /tmp, never the system nginx service) and Router (SQLite
 # journal in a temp dir), runs the same load tool against each on loopback, prints one table of figures and
 # Router / Nchan ratios, and stops what it started (by PID).
-# Environment: ROUTER_PORT (5089), NCHAN_PORT (8089), ROUTER_SYNC (normal | full: SQLite synchronous), KEEP=1 keeps the temp dir.
+# Environment: ROUTER_PORT (5089), NCHAN_PORT (8089), ROUTER_SYNC (normal | full: SQLite synchronous), KEEP=1 keeps the temp dir,
+#   TARGETS=router runs Router alone (no table of ratios; for quick before/after figures while working on Router).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,7 @@ shift || true
 ROUTER_PORT=${ROUTER_PORT:-5089}
 NCHAN_PORT=${NCHAN_PORT:-8089}
 ROUTER_SYNC=${ROUTER_SYNC:-normal}
+TARGETS=${TARGETS:-nchan,router}
 WORK=$(mktemp -d /tmp/router-bench.XXXXXX)
 RUN_ID=$(date -u +%H%M%S)
 ROUTER_PID=""
@@ -82,6 +84,7 @@ for port in "$NCHAN_PORT" "$ROUTER_PORT"; do
 done
 
 # --- Nchan
+if [[ ",$TARGETS," == *",nchan,"* ]]; then
 mkdir -p "$WORK/nchan"
 sed "s/127\.0\.0\.1:8089/127.0.0.1:$NCHAN_PORT/" "$ROOT/bench/nchan/nchan.conf" > "$WORK/nchan/nchan.conf"
 nginx -p "$WORK/nchan" -e "$WORK/nchan/error.log" -c "$WORK/nchan/nchan.conf" -g "pid $WORK/nchan/nginx.pid;"
@@ -94,6 +97,7 @@ echo "== Nchan $(nginx -v 2>&1 | cut -d/ -f2) + nchan $(dpkg-query -W -f='${Vers
 "${TOOL[@]}" run --target nchan --endpoint "127.0.0.1:$NCHAN_PORT" --pids "$NGINX_PIDS" --run "$RUN_ID" \
   --out "$WORK/nchan.json" "${TOOL_MODE[@]}" "$@" | tee "$WORK/nchan.log"
 stop_nginx
+fi
 
 # --- Router
 mkdir -p "$WORK/router-data"
@@ -115,6 +119,10 @@ echo "== Router (release, SQLite synchronous=$ROUTER_SYNC, publish rate limit of
   --out "$WORK/router.json" "${TOOL_MODE[@]}" "$@" | tee "$WORK/router.log.tool"
 stop_router
 
+if [[ ",$TARGETS," != *",nchan,"* ]]; then
+  echo "(Router only: raw results and logs in $WORK)"
+  exit 0
+fi
 echo
 echo "== results (Router SQLite synchronous=$ROUTER_SYNC; Nchan in memory)"
 "${TOOL[@]}" report --router "$WORK/router.json" --nchan "$WORK/nchan.json" | tee "$WORK/table.md"
