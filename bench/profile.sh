@@ -20,7 +20,7 @@ dotnet build -c Release "$ROOT/bench/Router.LoadTool/Router.LoadTool.csproj" -v 
   cd "$WORK"
   # JIT'd code (and CoreLib, jitted rather than ReadyToRun) named in /tmp/perf-PID.map; no W^X double mapping.
   export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_ReadyToRun=0 DOTNET_TieredPGO=1
-  export Router__Limits__PublishEventsPerSecond=0 Router__Limits__MaxConnections=60000 Router__Limits__MaxConnectionsPerTenant=60000
+  export Router__Limits__PublishEventsPerSecond=0 Router__Limits__MaxConnections=60000 Router__Limits__MaxConnectionsPerTenant=60000 Router__Limits__MaxConnectionsPerAddress=60000
   export Router__Retention__MaxEvents=10000000 Router__Journal__Sqlite__Synchronous="${ROUTER_SYNC:-normal}"
   export ROUTER_JOURNAL_PATH="$WORK/router.db" Logging__LogLevel__Default=Warning
   exec dotnet "$ROOT/src/Router.Host/bin/Release/net10.0/router.dll" --urls "http://127.0.0.1:$PORT" > "$WORK/router.log" 2>&1

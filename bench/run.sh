@@ -106,6 +106,7 @@ mkdir -p "$WORK/router-data"
   export Router__Limits__PublishEventsPerSecond=0
   export Router__Limits__MaxConnections=60000
   export Router__Limits__MaxConnectionsPerTenant=60000
+  export Router__Limits__MaxConnectionsPerAddress=60000
   export Router__Retention__MaxEvents=10000000
   export Router__Journal__Sqlite__Synchronous="$ROUTER_SYNC"
   export ROUTER_JOURNAL_PATH="$WORK/router-data/router.db"
