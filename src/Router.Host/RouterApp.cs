@@ -22,8 +22,9 @@ internal static class RouterApp
         // Decided before Kestrel binds anything: an open router never listens on a public address by accident.
         var auth = AuthSetup.Resolve(builder.Configuration, urls);
         builder.WebHost.UseUrls(urls);
-        var limits = ValidLimits(builder.Configuration.GetSection("router:http").Get<HttpLimitsOptions>() ?? new HttpLimitsOptions());
-        builder.WebHost.ConfigureKestrel(kestrel => ApplyLimits(limits, kestrel.Limits));
+        var http = ValidLimits(builder.Configuration.GetSection("router:http").Get<HttpOptions>() ?? new HttpOptions());
+        builder.WebHost.ConfigureKestrel(kestrel => ApplyLimits(http, kestrel.Limits));
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = http.InlineIo);
         ConfigureLogging(builder);
         // The whole shutdown (streams told, Kestrel drained, actors drained, journal closed) fits in the grace period.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue<TimeSpan>("router:shutdown:grace"));
@@ -70,14 +71,14 @@ internal static class RouterApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
     }
 
-    private static HttpLimitsOptions ValidLimits(HttpLimitsOptions options) =>
+    private static HttpOptions ValidLimits(HttpOptions options) =>
         options.MaxRequestLine > 0 && options.MaxRequestHeaders > 0 && options.MaxHeaderCount > 0
         && options.RequestHeadersTimeout > TimeSpan.Zero && options.MinBodyRate > 0 && options.MinBodyRateGrace > TimeSpan.FromSeconds(1)
             ? options
             : throw new StartupRefusedException("router.http: sizes, counts, timeouts and min-body-rate must be positive, and min-body-rate-grace longer than 1s (Kestrel checks rates every second).");
 
     /// <summary>Hostile-input limits enforced by Kestrel before a request reaches the router.</summary>
-    private static void ApplyLimits(HttpLimitsOptions options, KestrelServerLimits limits)
+    private static void ApplyLimits(HttpOptions options, KestrelServerLimits limits)
     {
         limits.MaxRequestLineSize = options.MaxRequestLine;
         limits.MaxRequestHeadersTotalSize = options.MaxRequestHeaders;

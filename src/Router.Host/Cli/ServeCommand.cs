@@ -86,6 +86,12 @@ internal static class ServeCommand
             await console.Error.WriteLineAsync($"router: cannot start: {exception.Message}");
             return ExitCodes.Failed;
         }
+        if (app.Configuration.GetValue<bool>("router:http:inline-io"))
+        {
+            // Read by the socket engine when the first socket opens (Kestrel binds in RunAsync), process-wide: so it
+            // is set by the process that serves, not by RouterApp (test hosts share their process with test clients).
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        }
         await using (app)
         {
             using var signals = SecondSignal.Register(console);

@@ -36,7 +36,7 @@ public sealed class ShippedConfigurationTests
         ("router:logging", typeof(LoggingOptions)),
         ("router:versioning", typeof(Router.Versioning.VersioningOptions)),
         ("router:auth", typeof(AuthOptions)),
-        ("router:http", typeof(HttpLimitsOptions)),
+        ("router:http", typeof(HttpOptions)),
         ("router:console", typeof(Router.Host.WebConsole.ConsoleOptions)),
     ];
 

@@ -1,10 +1,10 @@
 namespace Router.Host.Http;
 
 /// <summary>
-/// Kestrel limits against hostile clients (HOCON <c>router.http</c>); defaults live in hocon/router.conf.
-/// A request over a limit gets a 4xx (414, 431, 408) or a closed connection, before any router code runs.
+/// Kestrel settings (HOCON <c>router.http</c>); defaults live in hocon/router.conf. Mostly limits against hostile
+/// clients: a request over a limit gets a 4xx (414, 431, 408) or a closed connection, before any router code runs.
 /// </summary>
-public sealed class HttpLimitsOptions
+public sealed class HttpOptions
 {
     /// <summary>Longest request line (method, path and query string), in bytes; longer is a 414.</summary>
     public int MaxRequestLine { get; set; }
@@ -23,4 +23,11 @@ public sealed class HttpLimitsOptions
 
     /// <summary>Time a body may stay below <see cref="MinBodyRate"/> before the request is aborted.</summary>
     public TimeSpan MinBodyRateGrace { get; set; }
+
+    /// <summary>
+    /// Runs socket completions and Kestrel's send/receive continuations on the I/O threads instead of queuing each
+    /// to the thread pool. An SSE server does little work per completion, so the hop is most of the cost of a
+    /// delivery (bench/RESULTS.md). Turn it off only if custom code blocks inside a request.
+    /// </summary>
+    public bool InlineIo { get; set; }
 }
