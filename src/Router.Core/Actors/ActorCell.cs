@@ -68,6 +68,8 @@ internal sealed partial class ActorCell<TMessage> : IActorContext<TMessage>, ICh
 
     public bool IsStopping => _stopping;
 
+    public bool HasQueuedMessages => _mailbox.Reader.TryPeek(out var next) && !next.IsIdleTick;
+
     public Task Completion => _completion.Task;
 
     /// <summary>Starts the loop on the thread pool so the spawner never runs the actor's code inline.</summary>

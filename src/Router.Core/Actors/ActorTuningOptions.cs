@@ -3,8 +3,15 @@ namespace Router.Actors;
 /// <summary>How tenant and queue actors run (HOCON <c>router.actors</c>); defaults live in hocon/router.conf.</summary>
 public sealed class ActorTuningOptions
 {
-    /// <summary>Mailbox capacity of tenant and queue actors; a full mailbox applies backpressure to its senders.</summary>
+    /// <summary>Mailbox capacity of tenant actors; a full mailbox applies backpressure to its senders.</summary>
     public int MailboxCapacity { get; set; }
+
+    /// <summary>
+    /// Mailbox capacity of queue actors: how many committed events may wait for one queue's fan-out (and the most
+    /// fanned out in one round). When full, the tenant waits before routing more, so its publishers wait: under
+    /// overload publishing slows down instead of delivery latency growing without bound.
+    /// </summary>
+    public int QueueMailboxCapacity { get; set; }
 
     /// <summary>A tenant with no followers and no publishes for this long is passivated (its actor stopped).</summary>
     public TimeSpan TenantIdleAfter { get; set; }

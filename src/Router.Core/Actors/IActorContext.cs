@@ -15,6 +15,12 @@ public interface IActorContext<TMessage>
     bool IsStopping { get; }
 
     /// <summary>
+    /// True when another message is already waiting in the mailbox: an actor may then batch (hold back work done
+    /// per message until the last of a burst), as Akka Streams' <c>batch</c> does. Internal ticks do not count.
+    /// </summary>
+    bool HasQueuedMessages { get; }
+
+    /// <summary>
     /// Starts a child. When the child's loop ends for good, <paramref name="onTerminated"/> (if given) is
     /// told to this actor, so a parent learns of a stop without polling (Akka's <c>WatchWith</c>).
     /// Children are stopped, and awaited, before this actor's <c>PostStopAsync</c>.

@@ -113,6 +113,22 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HasQueuedMessages_AnotherMessageWaiting_TrueUntilTheLastOfTheBurst()
+    {
+        var probe = new TestProbe<string>(_system);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var actor = _system.Spawn("burst", () => new BurstActor(gate.Task, probe.Ref), Options(idle: TimeSpan.FromMinutes(1)));
+
+        Assert.True(actor.TryTell(1)); // taken by the loop, which waits at the gate
+        await Eventually.UntilAsync(() => actor.TryTell(2));
+        _time.Advance(TimeSpan.FromMinutes(1)); // an idle tick queued behind 2 is not a message
+        gate.SetResult();
+
+        Assert.Equal("1:queued", await probe.ExpectMessageAsync<string>());
+        Assert.Equal("2:last", await probe.ExpectMessageAsync<string>());
+    }
+
+    [Fact]
     public async Task OnIdle_ClockAdvancedPastIdleTime_ActorPassivatesItself()
     {
         var probe = new TestProbe<string>(_system);
@@ -226,6 +242,15 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
                 throw new InvalidOperationException("child failure");
             }
             await report.TellAsync($"{name}:{((Count)message).Value}", cancellationToken);
+        }
+    }
+
+    private sealed class BurstActor(Task gate, ActorRef<string> report) : Actor<int>
+    {
+        protected internal override async ValueTask ReceiveAsync(int message, CancellationToken cancellationToken)
+        {
+            await gate;
+            report.TryTell($"{message}:{(Context.HasQueuedMessages ? "queued" : "last")}");
         }
     }
 
