@@ -37,7 +37,7 @@ internal static class RouterServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<RoutingOptions>().BindConfiguration("router:routing");
         services.AddOptions<ActorTuningOptions>().BindConfiguration("router:actors")
-            .Validate(o => o.MailboxCapacity > 0 && o.TenantIdleAfter > TimeSpan.Zero && o.QueueIdleAfter > TimeSpan.Zero, "router.actors: mailbox-capacity and idle times must be positive.")
+            .Validate(o => o.MailboxCapacity > 0 && o.QueueMailboxCapacity > 0 && o.TenantIdleAfter > TimeSpan.Zero && o.QueueIdleAfter > TimeSpan.Zero, "router.actors: mailbox capacities and idle times must be positive.")
             .ValidateOnStart();
         services.AddOptions<ShutdownOptions>().BindConfiguration("router:shutdown")
             .Validate(o => o.Grace > TimeSpan.Zero, "router.shutdown.grace must be positive.")

@@ -127,15 +127,32 @@ internal sealed partial class ConnectionActor
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 
     /// <summary>
-    /// Offers a live event; never waits (called from the queue actor's loop). Returns false when the
-    /// connection is gone or was just closed for overflow, so the queue actor drops it from its followers.
+    /// Offers live events (in position order; those the filter refuses are skipped); never waits (called from the
+    /// queue actor's loop). Returns false when the connection is gone or was just closed for overflow, so the
+    /// queue actor drops it from its followers.
     /// </summary>
-    public bool Offer(RoutedEvent e)
+    public bool Offer(ReadOnlySpan<RoutedEvent> events)
     {
         if (Volatile.Read(ref _phase) == Closed)
         {
             return false;
         }
+        if (_throttle is null && TryWriteThrough(events))
+        {
+            return CloseReason == CloseReason.None;
+        }
+        foreach (var e in events)
+        {
+            if (Filter.Matches(e) && !Enqueue(e))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool Enqueue(RoutedEvent e)
+    {
         var cost = Cost(e);
         if (Interlocked.Add(ref _bufferedBytes, cost) <= _options.BufferBytes && _buffer.Writer.TryWrite(new ConnectionItem(e)))
         {
@@ -234,6 +251,8 @@ internal sealed partial class ConnectionActor
         {
             Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.ClientGone, (int)CloseReason.None);
             Volatile.Write(ref _phase, Closed);
+            // Once the request ends Kestrel may reuse the response: no write-through may start after this.
+            TakeWriterForGood();
             heartbeat?.Dispose();
             ack.Source.TryTell(new QueueMessage.Unfollow(this));
             await WriteFarewellAsync(requestAborted);
@@ -333,6 +352,7 @@ internal sealed partial class ConnectionActor
     {
         var reader = _buffer.Reader;
         _lastQueued = _lastWritten;
+        // The writer has been the loop's since the start (preamble, replay); from here on it is shared with write-through.
         while (true)
         {
             var heartbeatDue = TakeWaiting(reader);
@@ -347,7 +367,9 @@ internal sealed partial class ConnectionActor
             {
                 await FlushAsync(token);
             }
+            ReleaseWriter();
             await WaitForWorkAsync(reader, token);
+            await AcquireWriterAsync(token);
         }
     }
 
@@ -359,7 +381,7 @@ internal sealed partial class ConnectionActor
         {
             if (item.Event is not { } e)
             {
-                heartbeatDue = true;
+                heartbeatDue |= !item.IsHandOver;
                 continue;
             }
             Interlocked.Add(ref _bufferedBytes, -Cost(e));
@@ -448,9 +470,10 @@ internal sealed partial class ConnectionActor
     /// Flushes; a flush that makes no progress for <see cref="StreamOptions.WriteTimeout"/> marks a client that
     /// stopped reading (even behind a large kernel buffer) and closes it.
     /// </summary>
-    private async ValueTask FlushAsync(CancellationToken token)
+    private ValueTask FlushAsync(CancellationToken token) => CompleteFlushAsync(_output.FlushAsync(token), token);
+
+    private async ValueTask CompleteFlushAsync(ValueTask<FlushResult> flush, CancellationToken token)
     {
-        var flush = _output.FlushAsync(token);
         if (!flush.IsCompleted)
         {
             try

@@ -1,6 +1,8 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Router.Actors;
 using Router.Connections;
+using Router.Events;
 using Router.Journal;
 using Router.Tenants;
 
@@ -8,9 +10,11 @@ namespace Router.Queues;
 
 /// <summary>
 /// Owns the connections following one queue (or the tenant-level stream) and fans each committed event out
-/// to them. Fan-out never waits: <see cref="ConnectionActor.Offer"/> only writes to the connection's bounded
-/// buffer, so a slow connection costs only itself (convention 4). Passivates itself through its parent when
-/// it has had no follower for <c>queue-idle-after</c>.
+/// to them. Fan-out never waits: <see cref="ConnectionActor.Offer"/> writes to the response only when that
+/// completes at once and otherwise to the connection's bounded buffer, so a slow connection costs only itself
+/// (convention 4). Events that arrive in a burst are fanned out together, so each connection gets one write and
+/// one flush for the whole burst: under load the cost per delivery falls instead of the latency rising.
+/// Passivates itself through its parent when it has had no follower for <c>queue-idle-after</c>.
 /// </summary>
 internal sealed partial class QueueActor : Actor<QueueMessage>
 {
@@ -19,11 +23,18 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
     private readonly ActorRef<TenantMessage> _parent;
     private readonly ILogger _logger;
 
+    /// <summary>At most this many events are held back for one fan-out round (bounds the latency a burst adds).</summary>
+    private readonly int _maxBatch;
+
     /// <summary>Followers; replaced, never mutated, so fan-out iterates an array without a copy per event.</summary>
     private ConnectionActor[] _followers = [];
 
-    public QueueActor(TenantId tenant, StreamKey key, ActorRef<TenantMessage> parent, ILogger logger)
+    /// <summary>Events received and not yet fanned out: the burst so far, in position order.</summary>
+    private readonly List<RoutedEvent> _batch = [];
+
+    public QueueActor(TenantId tenant, StreamKey key, ActorRef<TenantMessage> parent, int maxBatch, ILogger logger)
     {
+        _maxBatch = maxBatch;
         _tenant = tenant;
         _key = key;
         _parent = parent;
@@ -32,11 +43,19 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
 
     protected internal override async ValueTask ReceiveAsync(QueueMessage message, CancellationToken cancellationToken)
     {
+        if (message is QueueMessage.Deliver deliver)
+        {
+            _batch.Add(deliver.Event);
+            if (_batch.Count >= _maxBatch || !Context.HasQueuedMessages)
+            {
+                FanOut();
+            }
+            return;
+        }
+        // Whatever else comes (a follower joining or leaving) comes after the burst before it.
+        FanOut();
         switch (message)
         {
-            case QueueMessage.Deliver deliver:
-                FanOut(deliver);
-                break;
             case QueueMessage.Follow follow when Context.IsStopping:
                 // Passivation raced with a new follower: hand it back to the tenant, which starts a fresh queue actor.
                 if (!await _parent.TellAsync(new TenantMessage.Follow(follow.Connection, follow.Reply), cancellationToken))
@@ -76,17 +95,22 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
         return ValueTask.CompletedTask;
     }
 
-    private void FanOut(QueueMessage.Deliver deliver)
+    private void FanOut()
     {
-        var e = deliver.Event;
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+        var events = CollectionsMarshal.AsSpan(_batch);
         List<ConnectionActor>? gone = null;
         foreach (var follower in _followers)
         {
-            if (follower.Filter.Matches(e) && !follower.Offer(e))
+            if (!follower.Offer(events))
             {
                 (gone ??= []).Add(follower);
             }
         }
+        _batch.Clear();
         if (gone is not null)
         {
             foreach (var follower in gone)

@@ -181,8 +181,8 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
         var parent = Context.Self;
         handle.Ref = Context.Spawn(
             key.ActorName,
-            () => new QueueActor(_tenant, key, parent, _logger),
-            new ActorOptions(_tuning.MailboxCapacity, _tuning.RestartStrategy, _tuning.QueueIdleAfter),
+            () => new QueueActor(_tenant, key, parent, _tuning.QueueMailboxCapacity, _logger),
+            new ActorOptions(_tuning.QueueMailboxCapacity, _tuning.RestartStrategy, _tuning.QueueIdleAfter),
             new TenantMessage.StreamTerminated(key, handle));
         _streams[key] = handle;
         return handle;

@@ -25,6 +25,7 @@ internal sealed class RouterRig : IAsyncDisposable
         Tuning = new ActorTuningOptions
         {
             MailboxCapacity = 64,
+            QueueMailboxCapacity = 64,
             TenantIdleAfter = TimeSpan.FromMinutes(2),
             QueueIdleAfter = TimeSpan.FromMinutes(1),
             MaxRestarts = 3,

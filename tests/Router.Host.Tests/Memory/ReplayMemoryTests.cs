@@ -57,7 +57,7 @@ public sealed class ReplayMemoryTests : IAsyncLifetime
         }
 
         await using var system = new ActorSystem(TimeProvider.System, NullLoggerFactory.Instance);
-        var tuning = new ActorTuningOptions { MailboxCapacity = 64, TenantIdleAfter = TimeSpan.FromMinutes(2), QueueIdleAfter = TimeSpan.FromMinutes(1), MaxRestarts = 1, RestartWindow = TimeSpan.FromMinutes(1), MinBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.Zero };
+        var tuning = new ActorTuningOptions { MailboxCapacity = 64, QueueMailboxCapacity = 64, TenantIdleAfter = TimeSpan.FromMinutes(2), QueueIdleAfter = TimeSpan.FromMinutes(1), MaxRestarts = 1, RestartWindow = TimeSpan.FromMinutes(1), MinBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.Zero };
         var tenants = new TenantDirectory(system, _journal, RoutingTable.Default, tuning);
         var options = new StreamOptions
         {
