@@ -23,6 +23,10 @@ public class JournalAppendBenchmarks
     [Params(SqliteSynchronous.Normal, SqliteSynchronous.Full)]
     public SqliteSynchronous Synchronous { get; set; }
 
+    /// <summary>True: ids the router generated (no idempotency lookup); false: producers' ids (looked up first).</summary>
+    [Params(false, true)]
+    public bool GeneratedIds { get; set; }
+
     [GlobalSetup]
     public async Task Setup()
     {
@@ -40,7 +44,10 @@ public class JournalAppendBenchmarks
         var batch = new EventToAppend[BatchSize];
         for (var i = 0; i < batch.Length; i++)
         {
-            batch[i] = new EventToAppend($"evt-{_next++}", "question.created.v1", "town-hall", DateTimeOffset.UtcNow, Fixtures.Data, null, null);
+            batch[i] = new EventToAppend($"evt-{_next++}", "question.created.v1", "town-hall", DateTimeOffset.UtcNow, Fixtures.Data, null, null)
+            {
+                IdGenerated = GeneratedIds,
+            };
         }
         _batches = [batch];
     }

@@ -104,6 +104,9 @@ public sealed partial class SqliteEventJournal : IEventJournal
     /// <summary>Transactions the writer has committed (each may hold many appends).</summary>
     internal long CommitCount => _writer?.CommitCount ?? 0;
 
+    /// <summary>The thread the writer's loop runs on, once it started.</summary>
+    internal Thread? WriterThread => _writer?.LoopThread;
+
     public async ValueTask InitializeAsync(CancellationToken cancellationToken)
     {
         await _lifecycle.WaitAsync(cancellationToken);

@@ -12,6 +12,10 @@ namespace Router.Journal.Sqlite;
 /// commits them in one transaction, so concurrent appends share one sync to disk. Only the loop touches the
 /// connection, the prepared commands and the head cache.
 /// </summary>
+/// <remarks>
+/// The loop runs on a thread of its own, not the thread pool: every SQLite call blocks (an fsync takes
+/// milliseconds under <c>synchronous = full</c>), and on a two-core machine the pool has two workers to lose.
+/// </remarks>
 internal sealed class SqliteJournalWriter : IAsyncDisposable
 {
     /// <summary>
@@ -43,7 +47,16 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     private readonly SqliteCommand _rollbackToSavepoint;
     private readonly SqliteCommand _selectHead;
     private readonly SqliteCommand _selectById;
-    private readonly SqliteCommand _insert;
+    private readonly EventInsertStatement _insert;
+
+    /// <summary>Set while the loop is (about to be) blocked on an empty mailbox; posters then wake it with <see cref="_wakeUp"/>.</summary>
+    private readonly ManualResetEventSlim _wakeUp = new(initialState: false, spinCount: 0);
+
+    /// <summary>1 while the loop may be waiting on <see cref="_wakeUp"/>; read by posters after they queued a request.</summary>
+    private int _sleeping;
+
+    /// <summary>The loop's thread, once it runs (tests check that it is not a pool thread).</summary>
+    private volatile Thread? _thread;
 
     /// <summary>The loop; awaited by <see cref="DisposeAsync"/>.</summary>
     private Task _loop = Task.CompletedTask;
@@ -75,17 +88,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         _rollbackToSavepoint = CreateCommand(SqlStatements.RollbackToSavepoint);
         _selectHead = CreateCommand(SqlStatements.SelectTenantHead, ("@tenant", SqliteType.Text));
         _selectById = CreateCommand(SqlStatements.SelectEventById, ("@tenant", SqliteType.Text), ("@event_id", SqliteType.Text));
-        _insert = CreateCommand(
-            SqlStatements.InsertEvent,
-            ("@tenant", SqliteType.Text),
-            ("@position", SqliteType.Integer),
-            ("@event_id", SqliteType.Text),
-            ("@type", SqliteType.Text),
-            ("@queue", SqliteType.Text),
-            ("@time", SqliteType.Integer),
-            ("@data", SqliteType.Blob),
-            ("@audience", SqliteType.Blob),
-            ("@origin_client_id", SqliteType.Text));
+        _insert = new EventInsertStatement(connection);
     }
 
     public long CommitCount => Interlocked.Read(ref _commitCount);
@@ -94,30 +97,87 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
 
     public int QueuedCount => _mailbox.Reader.Count;
 
-    public void Start() => _loop = Task.Run(RunAsync);
+    /// <summary>The thread the loop runs on; null until it started.</summary>
+    internal Thread? LoopThread => _thread;
+
+    /// <summary>Starts the loop on a dedicated thread (LongRunning), so its blocking SQLite calls never hold a pool worker.</summary>
+    public void Start() => _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>Queues a request; waits while the mailbox is full. Throws <see cref="ChannelClosedException"/> once the writer stopped accepting.</summary>
-    public ValueTask PostAsync(PendingAppend request, CancellationToken cancellationToken) =>
-        _mailbox.Writer.WriteAsync(request, cancellationToken);
+    public ValueTask PostAsync(PendingAppend request, CancellationToken cancellationToken)
+    {
+        if (_mailbox.Writer.TryWrite(request))
+        {
+            WakeUp();
+            return ValueTask.CompletedTask;
+        }
+        return PostSlowAsync(request, cancellationToken);
+    }
 
     /// <summary>Stops accepting requests, commits those already queued, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         _mailbox.Writer.TryComplete();
+        _wakeUp.Set();
         await _loop;
-        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectHead, _selectById, _insert })
+        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectHead, _selectById })
         {
             command.Dispose();
         }
+        _insert.Dispose();
         await _connection.DisposeAsync();
+        _wakeUp.Dispose();
     }
 
-    private async Task RunAsync()
+    private async ValueTask PostSlowAsync(PendingAppend request, CancellationToken cancellationToken)
     {
+        await _mailbox.Writer.WriteAsync(request, cancellationToken);
+        WakeUp();
+    }
+
+    /// <summary>After queueing: wakes the loop if it may be asleep (see <see cref="WaitForRequests"/> for the handshake).</summary>
+    private void WakeUp()
+    {
+        // Full fence: the queued request must be visible before _sleeping is read, or both sides could miss each other.
+        if (Interlocked.CompareExchange(ref _sleeping, 0, 0) == 1)
+        {
+            _wakeUp.Set();
+        }
+    }
+
+    /// <summary>
+    /// Blocks the loop's own thread until a request is queued; false once the mailbox is completed and drained.
+    /// Handshake with <see cref="WakeUp"/>: the loop resets the event, announces that it sleeps, then looks at the
+    /// mailbox once more before it waits, and a poster looks at the flag only after queueing; with a full fence
+    /// on both sides at least one of them sees the other, so a request is never left waiting for a sleeping loop.
+    /// </summary>
+    private bool WaitForRequests()
+    {
+        var reader = _mailbox.Reader;
+        while (!reader.TryPeek(out _))
+        {
+            if (reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+            _wakeUp.Reset();
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (!reader.TryPeek(out _) && !reader.Completion.IsCompleted)
+            {
+                _wakeUp.Wait();
+            }
+            Volatile.Write(ref _sleeping, 0);
+        }
+        return true;
+    }
+
+    private void Run()
+    {
+        _thread = Thread.CurrentThread;
         var group = new List<PendingAppend>();
         try
         {
-            while (await _mailbox.Reader.WaitToReadAsync())
+            while (WaitForRequests())
             {
                 TakeGroup(group);
                 if (group.Count > 0)
@@ -169,23 +229,36 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     {
         var committed = new List<(PendingAppend Request, IReadOnlyList<BatchResult> Results)>(group.Count);
         _groupHeads.Clear();
+        // A savepoint per request lets one request fail alone while the rest of its group commits. A group of one
+        // request (the usual case: a tenant actor hands over all its waiting batches as one request) needs none:
+        // its failure rolls back the whole transaction, which holds nothing else.
+        var savepoints = group.Count > 1;
         try
         {
             _begin.ExecuteNonQuery();
             foreach (var request in group)
             {
-                _savepoint.ExecuteNonQuery();
+                if (savepoints)
+                {
+                    _savepoint.ExecuteNonQuery();
+                }
                 try
                 {
                     var results = AppendRequest(request);
-                    _releaseSavepoint.ExecuteNonQuery();
+                    if (savepoints)
+                    {
+                        _releaseSavepoint.ExecuteNonQuery();
+                    }
                     committed.Add((request, results));
                 }
                 catch (Exception exception) when (IsConfinedToRequest(exception))
                 {
                     // The transaction itself is intact: undo this request alone and let the rest of the group commit.
-                    _rollbackToSavepoint.ExecuteNonQuery();
-                    _releaseSavepoint.ExecuteNonQuery();
+                    if (savepoints)
+                    {
+                        _rollbackToSavepoint.ExecuteNonQuery();
+                        _releaseSavepoint.ExecuteNonQuery();
+                    }
                     ForgetHead(request.Tenant.Value);
                     Log.AppendRolledBack(_logger, request.Tenant.Value, exception);
                     request.Fail(ToRequestFailure(exception));
@@ -231,8 +304,10 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes one request inside the open transaction (and its savepoint). Positions continue from the tenant's
-    /// head in batch order, then event order; a known id, or one repeated earlier in the call, takes no position.
+    /// Writes one request inside the open transaction (and its savepoint, if any). Positions continue from the
+    /// tenant's head in batch order, then event order; a known id, or one repeated earlier in the call, takes no
+    /// position. Only producers' ids are looked up: a generated id (<see cref="EventToAppend.IdGenerated"/>) is a
+    /// fresh UUIDv7, and the unique index would still refuse it, failing the request, were it ever stored twice.
     /// </summary>
     private BatchResult[] AppendRequest(PendingAppend request)
     {
@@ -240,7 +315,8 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         var head = _groupHeads.TryGetValue(tenant, out var groupHead) ? groupHead
             : _heads.TryGetValue(tenant, out var cachedHead) ? cachedHead
             : SelectHead(tenant);
-        var stored = new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
+        // Producers' ids seen in this call, for repeats within it; created on the first such id.
+        Dictionary<string, JournalEvent>? stored = null;
         var results = new BatchResult[request.Batches.Count];
         for (var b = 0; b < results.Length; b++)
         {
@@ -249,15 +325,22 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             for (var i = 0; i < appended.Length; i++)
             {
                 var toAppend = batch[i];
-                if (stored.TryGetValue(toAppend.EventId, out var original) || TrySelectById(tenant, toAppend.EventId, out original))
+                if (!toAppend.IdGenerated)
                 {
-                    stored[toAppend.EventId] = original;
-                    appended[i] = new AppendedEvent(original, Duplicate: true);
-                    continue;
+                    stored ??= new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
+                    if (stored.TryGetValue(toAppend.EventId, out var original) || TrySelectById(tenant, toAppend.EventId, out original))
+                    {
+                        stored[toAppend.EventId] = original;
+                        appended[i] = new AppendedEvent(original, Duplicate: true);
+                        continue;
+                    }
                 }
                 head++;
                 var journalEvent = Insert(tenant, head, toAppend);
-                stored[toAppend.EventId] = journalEvent;
+                if (stored is not null && !toAppend.IdGenerated)
+                {
+                    stored[toAppend.EventId] = journalEvent;
+                }
                 appended[i] = new AppendedEvent(journalEvent, Duplicate: false);
             }
             results[b] = new BatchResult(appended);
@@ -290,29 +373,16 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Inserts one event and returns it as a read would return it (UTC time, the bytes that were bound).</summary>
     private JournalEvent Insert(string tenant, long position, EventToAppend toAppend)
     {
-        var data = EventRow.ToBlob(toAppend.Data);
-        var audience = toAppend.Audience is { } bytes ? EventRow.ToBlob(bytes) : null;
-        var parameters = _insert.Parameters;
-        parameters["@tenant"].Value = tenant;
-        parameters["@position"].Value = position;
-        parameters["@event_id"].Value = toAppend.EventId;
-        parameters["@type"].Value = toAppend.Type;
-        parameters["@queue"].Value = (object?)toAppend.Queue ?? DBNull.Value;
-        parameters["@time"].Value = EventRow.ToTicks(toAppend.Time);
-        parameters["@data"].Value = data;
-        parameters["@audience"].Value = (object?)audience ?? DBNull.Value;
-        parameters["@origin_client_id"].Value = (object?)toAppend.OriginClientId ?? DBNull.Value;
-        _insert.ExecuteNonQuery();
+        var ticks = EventRow.ToTicks(toAppend.Time);
+        _insert.Execute(tenant, position, toAppend, ticks);
         return new JournalEvent(
             new Position(position),
             toAppend.EventId,
             toAppend.Type,
             toAppend.Queue,
-            EventRow.FromTicks(EventRow.ToTicks(toAppend.Time)),
-            data,
-            // Cast first: `null` alone converts through byte[] to an empty, non-null ReadOnlyMemory<byte>?,
-            // which would make every event look private (an audience that admits nobody).
-            audience is null ? (ReadOnlyMemory<byte>?)null : audience,
+            EventRow.FromTicks(ticks),
+            toAppend.Data,
+            toAppend.Audience,
             toAppend.OriginClientId);
     }
 

@@ -136,6 +136,54 @@ public sealed class SqliteEventJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_FailingRequestAloneInItsGroup_RollsBackWholeAndStaysGapless()
+    {
+        // Nothing else is queued, so the request is a group of one, committed without a savepoint.
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+        await AppendAsync(journal, TenantA, NewEvent("a1")).DefaultTimeout();
+        var commitsBefore = journal.CommitCount;
+
+        var error = await Record.ExceptionAsync(() => AppendAsync(journal, TenantA, NewEvent("in-failing-call"), NewEvent(new string('x', 129)))).DefaultTimeout();
+
+        var constraint = Assert.IsType<SqliteException>(error);
+        Assert.Equal(SQLitePCL.raw.SQLITE_CONSTRAINT, constraint.SqliteErrorCode);
+        Assert.Equal(commitsBefore, journal.CommitCount);
+        Assert.Equal(["a1"], await ReadIdsAsync(journal, TenantA));
+        var next = await AppendAsync(journal, TenantA, NewEvent("in-failing-call"), NewEvent("a2")).DefaultTimeout();
+        Assert.Equal([2L, 3L], next[0].Events.Select(e => e.Event.Position.Value));
+        Assert.All(next[0].Events, e => Assert.False(e.Duplicate));
+        Assert.Equal(commitsBefore + 1, journal.CommitCount);
+    }
+
+    [Fact]
+    public async Task AppendAsync_GeneratedIdAlreadyStored_SkipsTheLookupAndTheUniqueIndexRefusesIt()
+    {
+        // IdGenerated is the caller's promise that the id is new; the lookup is skipped, the index still guards it.
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+        await AppendAsync(journal, TenantA, NewEvent("taken")).DefaultTimeout();
+
+        var error = await Record.ExceptionAsync(() => AppendAsync(journal, TenantA, NewEvent("taken") with { IdGenerated = true })).DefaultTimeout();
+
+        Assert.IsType<JournalUnavailableException>(error);
+        Assert.Equal(["taken"], await ReadIdsAsync(journal, TenantA));
+        var next = await AppendAsync(journal, TenantA, NewEvent("b") with { IdGenerated = true }).DefaultTimeout();
+        Assert.Equal(2, next[0].Events[0].Event.Position.Value);
+    }
+
+    [Fact]
+    public async Task Writer_AfterAnAppend_RunsOnADedicatedThreadNotThePool()
+    {
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+
+        await AppendAsync(journal, TenantA, NewEvent("a")).DefaultTimeout();
+
+        var thread = Assert.IsType<Thread>(journal.WriterThread);
+        Assert.False(thread.IsThreadPoolThread);
+        Assert.True(thread.IsBackground);
+        Assert.True(thread.IsAlive);
+    }
+
+    [Fact]
     public async Task AppendAsync_WriteLockHeldPastTheBusyTimeout_ThrowsJournalUnavailableAndStaysGapless()
     {
         // Zero here still waits one second: Microsoft.Data.Sqlite's own retry budget is whole seconds.

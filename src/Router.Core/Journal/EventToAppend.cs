@@ -8,4 +8,12 @@ public sealed record EventToAppend(
     DateTimeOffset Time,
     ReadOnlyMemory<byte> Data,
     ReadOnlyMemory<byte>? Audience,
-    string? OriginClientId);
+    string? OriginClientId)
+{
+    /// <summary>
+    /// True when the router generated <see cref="EventId"/> (a fresh UUIDv7) because the producer sent none. Such an
+    /// id cannot already be stored nor repeat in the call, so a journal may skip its idempotency lookup; the
+    /// per-tenant unique index on the id stays the last word. False (the default) means a producer's id: look it up.
+    /// </summary>
+    public bool IdGenerated { get; init; }
+}

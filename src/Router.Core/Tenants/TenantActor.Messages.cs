@@ -20,7 +20,7 @@ internal abstract record TenantMessage
         public void Reject() => Reply.TrySetException(new JournalUnavailableException("The tenant stopped before the stream was registered; retry."));
     }
 
-    /// <summary>The journal call for <paramref name="Requests"/> finished (sent by the actor to itself).</summary>
+    /// <summary>The journal call for <paramref name="Requests"/> finished and its publishers were answered (sent by the actor to itself, to route and commit on).</summary>
     public sealed record AppendCompleted(IReadOnlyList<Append> Requests, IReadOnlyList<BatchResult>? Results, Exception? Failure) : TenantMessage;
 
     /// <summary>

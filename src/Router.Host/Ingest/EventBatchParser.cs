@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -15,6 +16,11 @@ namespace Router.Host.Ingest;
 /// lost; duplicate keys and nesting beyond 64 levels are refused by the JSON reader. <c>data</c> is stored as
 /// compact JSON, so a producer's line breaks can never reach an SSE <c>data:</c> line.
 /// </summary>
+/// <remarks>
+/// Per event the hot path allocates only what the event keeps: its id (the producer's, or a generated one), and
+/// the event itself. <c>data</c> that is already compact (the usual case) is a slice of the body, not a copy;
+/// types and queue names come from <see cref="ValidatedNames"/>; property names are compared as UTF-8.
+/// </remarks>
 internal sealed class EventBatchParser
 {
     private const int MaxIdLength = 128;
@@ -34,13 +40,28 @@ internal sealed class EventBatchParser
         Indented = false,
     };
 
+    /// <summary><c>data</c> when the event has none: shared, since nothing writes to an event's data.</summary>
+    private static readonly byte[] s_emptyObject = "{}"u8.ToArray();
+
+    private static readonly ValidatedNames s_types = new(static text => EventType.TryParse(text, out var type) ? type.Name : null);
+
+    private static readonly ValidatedNames s_queues = new(static text => QueueName.TryParse(text, out var queue) ? queue.Value : null);
+
     private readonly PublishOptions _options;
+
+    /// <summary>The body being parsed; compact <c>data</c> values are slices of it.</summary>
+    private ReadOnlyMemory<byte> _body;
 
     public EventBatchParser(PublishOptions options) => _options = options;
 
+    /// <summary>
+    /// Parses <paramref name="body"/>. The events may keep slices of it (their <c>data</c>), so the caller hands
+    /// over a buffer that nobody changes or reuses afterwards.
+    /// </summary>
     public IngestError? TryParse(ReadOnlyMemory<byte> body, string? headerClientId, DateTimeOffset now, out List<EventToAppend> events)
     {
         events = [];
+        _body = body;
         // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException
         // deep in the parse; checking the whole body first makes any invalid byte a plain 400.
         if (!Utf8.IsValid(body.Span))
@@ -76,6 +97,7 @@ internal sealed class EventBatchParser
             {
                 return new IngestError(413, "body", null, $"The batch has {count} events; at most {_options.MaxBatch} are allowed.");
             }
+            events.Capacity = count;
             var index = 0;
             foreach (var element in root.EnumerateArray())
             {
@@ -95,20 +117,18 @@ internal sealed class EventBatchParser
             return new IngestError(400, "body", index, $"Event {index} must be a JSON object.");
         }
         string? type = null, queue = null, id = null, origin = null;
-        ReadOnlyMemory<byte> data = "{}"u8.ToArray();
+        ReadOnlyMemory<byte> data = s_emptyObject;
         ReadOnlyMemory<byte>? audience = null;
         foreach (var property in element.EnumerateObject())
         {
-            var error = property.Name switch
-            {
-                "type" => ReadType(property.Value, index, out type),
-                "queue" => ReadQueue(property.Value, index, out queue),
-                "data" => ReadData(property.Value, index, out data),
-                "id" => ReadText(property.Value, index, "id", allowNull: true, out id),
-                "originClientId" => ReadText(property.Value, index, "originClientId", allowNull: true, out origin),
-                "audience" => ReadAudience(property.Value, index, out audience),
-                _ => new IngestError(400, property.Name, index, $"Unknown field '{Printable(property.Name)}'; an event has type, queue, data, id, audience and originClientId."),
-            };
+            // NameEquals compares the UTF-8 name in place; property.Name would allocate a string per field.
+            var error = property.NameEquals("type"u8) ? ReadType(property.Value, index, out type)
+                : property.NameEquals("data"u8) ? ReadData(property.Value, index, out data)
+                : property.NameEquals("queue"u8) ? ReadQueue(property.Value, index, out queue)
+                : property.NameEquals("id"u8) ? ReadText(property.Value, index, "id", allowNull: true, out id)
+                : property.NameEquals("originClientId"u8) ? ReadText(property.Value, index, "originClientId", allowNull: true, out origin)
+                : property.NameEquals("audience"u8) ? ReadAudience(property.Value, index, out audience)
+                : new IngestError(400, property.Name, index, $"Unknown field '{Printable(property.Name)}'; an event has type, queue, data, id, audience and originClientId.");
             if (error is not null)
             {
                 return error;
@@ -118,20 +138,20 @@ internal sealed class EventBatchParser
         {
             return new IngestError(400, "type", index, "The field 'type' is required, e.g. \"question.created.v1\".");
         }
-        events.Add(new EventToAppend(id ?? Guid.CreateVersion7().ToString(), type, queue, now, data, audience, origin ?? headerClientId));
+        events.Add(new EventToAppend(id ?? Guid.CreateVersion7().ToString(), type, queue, now, data, audience, origin ?? headerClientId)
+        {
+            // Ours, so it cannot collide: the journal skips the idempotency lookup for it.
+            IdGenerated = id is null,
+        });
         return null;
     }
 
     private static IngestError? ReadType(JsonElement value, int index, out string? type)
     {
-        type = null;
-        if (value.ValueKind != JsonValueKind.String || !EventType.TryParse(value.GetString(), out var parsed))
-        {
-            return new IngestError(400, "type", index,
-                "The type must be a dotted lowercase name ending in a version, like \"question.created.v2\".");
-        }
-        type = parsed.Name;
-        return null;
+        type = value.ValueKind == JsonValueKind.String ? s_types.Get(value) : null;
+        return type is null
+            ? new IngestError(400, "type", index, "The type must be a dotted lowercase name ending in a version, like \"question.created.v2\".")
+            : null;
     }
 
     private static IngestError? ReadQueue(JsonElement value, int index, out string? queue)
@@ -141,17 +161,20 @@ internal sealed class EventBatchParser
         {
             return null;
         }
-        if (value.ValueKind != JsonValueKind.String || !QueueName.TryParse(value.GetString(), out var parsed))
-        {
-            return new IngestError(400, "queue", index, "The queue must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
-        }
-        queue = parsed.Value;
-        return null;
+        queue = value.ValueKind == JsonValueKind.String ? s_queues.Get(value) : null;
+        return queue is null
+            ? new IngestError(400, "queue", index, "The queue must match ^[a-z0-9][a-z0-9_-]{0,63}$.")
+            : null;
     }
 
     private IngestError? ReadData(JsonElement value, int index, out ReadOnlyMemory<byte> data)
     {
-        data = Compact(value);
+        // Already compact as sent (no whitespace between tokens; JSON strings cannot hold a raw line break):
+        // keep the producer's bytes, a slice of the body. Otherwise write it out compact.
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        data = IsCompact(raw) && _body.Span.Overlaps(raw, out var offset)
+            ? _body.Slice(offset, raw.Length)
+            : Compact(value);
         if (data.Length > _options.MaxData)
         {
             return new IngestError(413, "data", index, $"The data is {data.Length} bytes; at most {_options.MaxData} are allowed.");
@@ -199,17 +222,64 @@ internal sealed class EventBatchParser
         {
             return null;
         }
-        if (value.ValueKind != JsonValueKind.String || !IsCleanText(value.GetString()!, MaxIdLength))
+        text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        if (text is null || !IsCleanText(text, MaxIdLength))
         {
+            text = null;
             return new IngestError(400, field, index, $"The {field} must be a non-empty string of at most {MaxIdLength} characters without control characters.");
         }
-        text = value.GetString();
         return null;
     }
 
     /// <summary>Non-empty, bounded, and free of control characters (which could otherwise reach logs or frames raw).</summary>
-    internal static bool IsCleanText(string text, int maxLength) =>
-        text.Length > 0 && text.Length <= maxLength && !text.Any(char.IsControl);
+    internal static bool IsCleanText(string text, int maxLength)
+    {
+        if (text.Length == 0 || text.Length > maxLength)
+        {
+            return false;
+        }
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// True when a raw JSON value has no whitespace outside its strings, i.e. it is already what
+    /// <see cref="Compact"/> would produce up to string escaping (both are the same JSON value).
+    /// </summary>
+    private static bool IsCompact(ReadOnlySpan<byte> raw)
+    {
+        var inString = false;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var b = raw[i];
+            if (inString)
+            {
+                if (b == (byte)'\\')
+                {
+                    i++; // the escaped character, whatever it is
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b == (byte)'"')
+            {
+                inString = true;
+            }
+            else if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static ReadOnlyMemory<byte> Compact(JsonElement value)
     {

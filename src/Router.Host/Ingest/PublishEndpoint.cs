@@ -99,7 +99,7 @@ internal static class PublishEndpoint
         {
             return Problems.Unavailable(http, exception.Message, limits.RetryAfter);
         }
-        return Results.Json(new PublishResponse([.. result.Events.Select(e => new PublishedEvent(e.Event.EventId, e.Event.Position.ToString(), e.Duplicate))]), statusCode: StatusCodes.Status201Created);
+        return new PublishedResult(result);
     }
 
     private static bool IsJson(string? contentType) =>
@@ -107,7 +107,10 @@ internal static class PublishEndpoint
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || (media.MediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
 
-    /// <summary>Reads the whole body, or returns null as soon as it passes <paramref name="limit"/> (chunked bodies have no Content-Length).</summary>
+    /// <summary>
+    /// Reads the whole body, or returns null as soon as it passes <paramref name="limit"/> (chunked bodies have no
+    /// Content-Length). The one copy a publish makes of its body: the parsed events keep slices of it.
+    /// </summary>
     private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
     {
         while (true)
@@ -128,8 +131,4 @@ internal static class PublishEndpoint
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
-
-    private sealed record PublishResponse(IReadOnlyList<PublishedEvent> Events);
-
-    private sealed record PublishedEvent(string Id, string Sequence, bool Duplicate);
 }

@@ -27,6 +27,25 @@ public sealed class PublishEndpointTests
     }
 
     [Fact]
+    public async Task Publish_Batch_AnswersWithContentLengthAndOneEntryPerEvent()
+    {
+        await using var host = await RouterTestHost.StartAsync();
+
+        using var response = await host.PostRawAsync("acme", """[{"type":"question.created.v1","id":"a\"<b"},{"type":"question.created.v1"}]""");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        var body = await response.Content.ReadAsByteArrayAsync().DefaultTimeout();
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        using var json = JsonDocument.Parse(body);
+        var events = json.RootElement.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal("a\"<b", events[0].GetProperty("id").GetString());
+        Assert.True(Guid.TryParse(events[1].GetProperty("id").GetString(), out _));
+        Assert.Equal(["1", "2"], events.Select(e => e.GetProperty("sequence").GetString()));
+        Assert.Equal([false, false], events.Select(e => e.GetProperty("duplicate").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Publish_EventWithoutId_GetsGeneratedIdThatIsDelivered()
     {
         await using var host = await RouterTestHost.StartAsync();
