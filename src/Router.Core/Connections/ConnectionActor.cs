@@ -302,10 +302,9 @@ internal sealed partial class ConnectionActor
         ReplayWriter? replay = null;
         while (true)
         {
-            IReadOnlyList<JournalEvent> page;
-            do
+            var page = await ReadPageAsync(pageSize, token);
+            while (true)
             {
-                page = await _journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
                 foreach (var stored in page)
                 {
                     replay ??= new ReplayWriter(Tenant, _routing, _versions, _request.Pins, _request.TypeAsEventField, _output);
@@ -318,9 +317,23 @@ internal sealed partial class ConnectionActor
                     }
                     _lastWritten = stored.Position;
                 }
-                await FlushAsync(token);
+                var flushing = FlushAsync(token);
+                if (page.Count < pageSize)
+                {
+                    await flushing;
+                    break;
+                }
+                // The next page is read while this one is being sent (nothing is written to the response until the
+                // flush is done), so the journal read on this thread overlaps the socket's send on another.
+                try
+                {
+                    page = await ReadPageAsync(pageSize, token);
+                }
+                finally
+                {
+                    await flushing;
+                }
             }
-            while (page.Count == pageSize);
 
             if (Interlocked.CompareExchange(ref _phase, Live, CatchingUp) == CatchingUp)
             {
@@ -333,6 +346,9 @@ internal sealed partial class ConnectionActor
             Volatile.Write(ref _phase, CatchingUp);
         }
     }
+
+    private ValueTask<IReadOnlyList<JournalEvent>> ReadPageAsync(int pageSize, CancellationToken token) =>
+        _journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
 
     /// <summary>The live filter's rule for a journal row (the audience parsed only for a private event).</summary>
     private bool Matches(JournalEvent stored, ReplayedType type) =>
