@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Router.Connections;
 using Router.Events;
@@ -12,13 +14,19 @@ public class FrameBenchmarks
 {
     private readonly JournalEvent _stored = Fixtures.Stored(42);
     private readonly EventTypeRegistry _registry = EventTypeRegistry.Empty;
+    private readonly ArrayBufferWriter<byte> _output = new(64 * 1024);
+    private readonly EnvelopeNames _names = EnvelopeNames.For(Fixtures.Tenant, Fixtures.Queue.Value);
     private RoutedEvent _warm = null!;
+    private Utf8JsonWriter _json = null!;
+    private ReplayWriter _replay = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _warm = Fixtures.Routed(42);
         _warm.FrameFor(_registry, VersionPins.None, false);
+        _json = SseFrames.CreateJsonWriter(_output);
+        _replay = new ReplayWriter(Fixtures.Tenant, Routing.RoutingTable.Default, _registry, VersionPins.None, false, _output);
     }
 
     /// <summary>Once per event (and target version): the CloudEvents envelope as SSE frame bytes.</summary>
@@ -28,6 +36,24 @@ public class FrameBenchmarks
     /// <summary>Once per event and connection: the shared frame, found in the cache.</summary>
     [Benchmark]
     public int FrameForCacheHit() => _warm.FrameFor(_registry, VersionPins.None, false).Length;
+
+    /// <summary>Once per replayed event: the frame written into the response (here a reused buffer) with the connection's JSON writer.</summary>
+    [Benchmark]
+    public int WriteEventFrame()
+    {
+        _output.ResetWrittenCount();
+        SseFrames.WriteEventFrame(_output, _json, _names, _stored, "question.created.v1"u8, _stored.Data.Span, false);
+        return _output.WrittenCount;
+    }
+
+    /// <summary>Once per replayed event: the whole per-row work of a catch-up (cached type lookup, frame written).</summary>
+    [Benchmark]
+    public int ReplayWriterWrite()
+    {
+        _output.ResetWrittenCount();
+        _replay.Write(_stored, _replay.TypeOf(_stored.Type)!);
+        return _output.WrittenCount;
+    }
 
     /// <summary>Once per event: wrapping a committed event for routing (type parse by regex, tiers).</summary>
     [Benchmark]

@@ -9,11 +9,15 @@ internal static class EventRow
     /// Reads the current row of a SELECT whose columns are, in this order: position, event_id, type, queue,
     /// time, data, audience, origin_client_id (every <c>Sql/Select*Event*.sql</c>).
     /// </summary>
-    public static JournalEvent Read(SqliteDataReader reader) => new(
+    /// <param name="queryQueue">
+    /// The queue a one-queue page was selected by: every row has it, so it is shared instead of read and
+    /// allocated per row (each column read is a native call; replay reads millions of rows).
+    /// </param>
+    public static JournalEvent Read(SqliteDataReader reader, string? queryQueue = null) => new(
         new Position(reader.GetInt64(0)),
         reader.GetString(1),
         reader.GetString(2),
-        reader.IsDBNull(3) ? null : reader.GetString(3),
+        queryQueue ?? (reader.IsDBNull(3) ? null : reader.GetString(3)),
         FromTicks(reader.GetInt64(4)),
         reader.GetFieldValue<byte[]>(5),
         // Cast first: a null byte[] converted to ReadOnlyMemory<byte>? would become an empty, non-null memory.

@@ -176,7 +176,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                page.Add(EventRow.Read(reader));
+                page.Add(EventRow.Read(reader, query.Queue?.Value));
             }
             return (IReadOnlyList<JournalEvent>)page;
         }, cancellationToken);

@@ -317,24 +317,42 @@ internal sealed partial class ConnectionActor
     private async Task CatchUpAsync(CancellationToken token)
     {
         var pageSize = _options.ReplayPageSize;
+        // Created on the first replayed row and dropped after catch-up: an idle connection never holds one.
+        ReplayWriter? replay = null;
         while (true)
         {
-            IReadOnlyList<JournalEvent> page;
-            do
+            var page = await ReadPageAsync(pageSize, token);
+            while (true)
             {
-                page = await _journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
                 foreach (var stored in page)
                 {
-                    if (RoutedEvent.From(Tenant, stored, _routing) is { } e && Filter.Matches(e))
+                    replay ??= new ReplayWriter(Tenant, _routing, _versions, _request.Pins, _request.TypeAsEventField, _output);
+                    if (replay.TypeOf(stored.Type) is { } type && Matches(stored, type))
                     {
-                        Write(e);
+                        replay.Write(stored, type);
+                        _delivered++;
+                        _tenants.Metrics.EventDelivered();
                         _tenants.Metrics.EventReplayed();
                     }
                     _lastWritten = stored.Position;
                 }
-                await FlushAsync(token);
+                var flushing = FlushAsync(token);
+                if (page.Count < pageSize)
+                {
+                    await flushing;
+                    break;
+                }
+                // The next page is read while this one is being sent (nothing is written to the response until the
+                // flush is done), so the journal read on this thread overlaps the socket's send on another.
+                try
+                {
+                    page = await ReadPageAsync(pageSize, token);
+                }
+                finally
+                {
+                    await flushing;
+                }
             }
-            while (page.Count == pageSize);
 
             if (Interlocked.CompareExchange(ref _phase, Live, CatchingUp) == CatchingUp)
             {
@@ -347,6 +365,13 @@ internal sealed partial class ConnectionActor
             Volatile.Write(ref _phase, CatchingUp);
         }
     }
+
+    private ValueTask<IReadOnlyList<JournalEvent>> ReadPageAsync(int pageSize, CancellationToken token) =>
+        _journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
+
+    /// <summary>The live filter's rule for a journal row (the audience parsed only for a private event).</summary>
+    private bool Matches(JournalEvent stored, ReplayedType type) =>
+        Filter.Matches(type.Type, type.TiersFor(stored.Queue), stored.Queue, stored.OriginClientId, Audience.Parse(stored.Audience));
 
     private async Task RunLiveAsync(CancellationToken token)
     {

@@ -1,4 +1,3 @@
-using Router.Events;
 using Router.Queues;
 using Router.Routing;
 using Router.Tenants;
@@ -37,16 +36,17 @@ internal sealed class StreamScope
 
     public bool Follows(QueueName queue) => SingleQueue is { } q ? q == queue : AllQueues || _queues.Contains(queue.Value);
 
-    public bool Matches(RoutedEvent e)
+    /// <summary>Whether an event with these tiers and this queue (null: tenant-level) is in this scope.</summary>
+    public bool Matches(RouteTiers tiers, string? queue)
     {
         if (SingleQueue is { } single)
         {
-            return (e.Tiers & RouteTiers.Queue) != 0 && string.Equals(e.Queue, single.Value, StringComparison.Ordinal);
+            return (tiers & RouteTiers.Queue) != 0 && string.Equals(queue, single.Value, StringComparison.Ordinal);
         }
-        if ((e.Tiers & RouteTiers.Tenant) != 0)
+        if ((tiers & RouteTiers.Tenant) != 0)
         {
             return true;
         }
-        return (e.Tiers & RouteTiers.Queue) != 0 && e.Queue is not null && (AllQueues || _queues.Contains(e.Queue));
+        return (tiers & RouteTiers.Queue) != 0 && queue is not null && (AllQueues || _queues.Contains(queue));
     }
 }

@@ -37,32 +37,38 @@ internal sealed class SubscriptionFilter
     /// <summary>The same filter for a connection with <paramref name="access"/>.</summary>
     public SubscriptionFilter WithAccess(SubscriberAccess access) => new(Scope, Types, ClientId, AlwaysDeliver, access);
 
-    public bool Matches(RoutedEvent e)
+    public bool Matches(RoutedEvent e) => Matches(e.Type, e.Tiers, e.Queue, e.Stored.OriginClientId, e.Audience);
+
+    /// <summary>
+    /// The rule itself, on an event's parts: replay calls it per journal row without wrapping the row in a
+    /// <see cref="RoutedEvent"/>, live fan-out through the overload above.
+    /// </summary>
+    public bool Matches(EventType type, RouteTiers tiers, string? queue, string? originClientId, Audience? audience)
     {
-        if (!Scope.Matches(e))
+        if (!Scope.Matches(tiers, queue))
         {
             return false;
         }
         // A queue event reaches a tenant stream either through the tenant tier (a routing rule put it on the
         // tenant stream, which the token may read) or as a followed queue, which the token must be able to read:
         // ?queue=* is checked here, per event, so a queue created after the stream opened is covered too.
-        if (e.Queue is not null
-            && !(Scope.SingleQueue is null && (e.Tiers & RouteTiers.Tenant) != 0)
-            && !Access.CanReadQueue(e.Queue))
+        if (queue is not null
+            && !(Scope.SingleQueue is null && (tiers & RouteTiers.Tenant) != 0)
+            && !Access.CanReadQueue(queue))
         {
             return false;
         }
-        if (e.Audience is { } audience && !Access.Admits(audience))
+        if (audience is not null && !Access.Admits(audience))
         {
             return false;
         }
-        if (!Types.IsEmpty && !Types.Matches(e.Type))
+        if (!Types.IsEmpty && !Types.Matches(type))
         {
             return false;
         }
         if (ClientId is not null
-            && string.Equals(ClientId, e.Stored.OriginClientId, StringComparison.Ordinal)
-            && !AlwaysDeliver.Matches(e.Type))
+            && string.Equals(ClientId, originClientId, StringComparison.Ordinal)
+            && !AlwaysDeliver.Matches(type))
         {
             return false;
         }

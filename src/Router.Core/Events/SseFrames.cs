@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Buffers.Text;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -27,27 +29,85 @@ public static class SseFrames
     private static readonly byte[] s_data = "data: "u8.ToArray();
     private static readonly byte[] s_event = "event: "u8.ToArray();
 
+    /// <summary>The envelope around <c>data</c> is a few hundred bytes (ids, names, time); room reserved for it up front.</summary>
+    private const int EnvelopeAllowance = 512;
+
+    /// <summary><c>yyyy-MM-ddTHH:mm:ss.fffZ</c>.</summary>
+    internal const int TimeLength = 24;
+
+    /// <summary>
+    /// Scratch space for <see cref="EventFrame"/>, one per thread: the frame is written here and copied out once, at
+    /// its exact size. Nothing runs between taking and returning it that could re-enter (no user code), and it is
+    /// taken out of the field while in use, so even re-entry would only cost a fresh one.
+    /// </summary>
+    [ThreadStatic]
+    private static FrameScratch? t_scratch;
+
     /// <summary>The CloudEvents 1.0 envelope of one event as an SSE frame; <paramref name="data"/> is the (possibly converted) payload.</summary>
     public static byte[] EventFrame(TenantId tenant, JournalEvent stored, string type, ReadOnlyMemory<byte> data, bool typeAsEventField)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + data.Length);
+        var scratch = t_scratch ?? new FrameScratch();
+        t_scratch = null;
+        scratch.Buffer.ResetWrittenCount();
+        WriteEventFrame(scratch.Buffer, scratch.Json, EnvelopeNames.For(tenant, stored.Queue), stored, Encoding.UTF8.GetBytes(type), data.Span, typeAsEventField);
+        var frame = scratch.Buffer.WrittenSpan.ToArray();
+        // A frame with a very large payload would otherwise pin its buffer to this thread for good.
+        if (scratch.Buffer.Capacity <= FrameScratch.MaxKeptCapacity)
+        {
+            t_scratch = scratch;
+        }
+        return frame;
+    }
+
+    /// <summary>
+    /// Writes the frame of one event straight into <paramref name="output"/> (a response, or
+    /// <see cref="EventFrame"/>'s scratch buffer): the one routine both the shared live frame and replay use, so
+    /// the bytes cannot differ. <paramref name="json"/> comes from <see cref="CreateJsonWriter"/> and is reused;
+    /// <paramref name="names"/> must be those of <paramref name="stored"/>'s queue; <paramref name="type"/> is the
+    /// UTF-8 name of the (possibly converted) type, and <paramref name="data"/> the matching payload.
+    /// </summary>
+    internal static void WriteEventFrame(
+        IBufferWriter<byte> output,
+        Utf8JsonWriter json,
+        EnvelopeNames names,
+        JournalEvent stored,
+        ReadOnlySpan<byte> type,
+        ReadOnlySpan<byte> data,
+        bool typeAsEventField)
+    {
+        Debug.Assert(string.Equals(names.Queue, stored.Queue, StringComparison.Ordinal), "The envelope names belong to another queue.");
+        Span<byte> position = stackalloc byte[20];
+        Utf8Formatter.TryFormat(stored.Position.Value, position, out var positionLength);
+        position = position[..positionLength];
+
+        // Reserving room for the whole frame first keeps it in one segment of a pipe: the JSON writer then finds
+        // its memory there instead of abandoning a part-filled segment when it grows.
+        var prefixLength = (typeAsEventField ? s_event.Length + type.Length + 1 : 0) + s_id.Length + positionLength + 1 + s_data.Length;
+        var prefix = output.GetSpan(prefixLength + EnvelopeAllowance + data.Length);
+        var at = 0;
         if (typeAsEventField)
         {
-            buffer.Write(s_event);
-            buffer.Write(Encoding.UTF8.GetBytes(type));
-            buffer.Write("\n"u8);
+            at += Append(prefix, at, s_event);
+            at += Append(prefix, at, type);
+            prefix[at++] = (byte)'\n';
         }
-        buffer.Write(s_id);
-        WritePosition(buffer, stored.Position);
-        buffer.Write("\n"u8);
-        buffer.Write(s_data);
-        using (var json = new Utf8JsonWriter(buffer, s_writerOptions))
-        {
-            WriteEnvelope(json, tenant, stored, type, data);
-        }
-        buffer.Write("\n\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        at += Append(prefix, at, s_id);
+        at += Append(prefix, at, position);
+        prefix[at++] = (byte)'\n';
+        at += Append(prefix, at, s_data);
+        output.Advance(at);
+
+        json.Reset(output);
+        WriteEnvelope(json, names, stored, type, position, data);
+        json.Flush();
+        output.Write("\n\n"u8);
     }
+
+    /// <summary>A JSON writer with the options every frame is written with; reset per frame by <see cref="WriteEventFrame"/>.</summary>
+    internal static Utf8JsonWriter CreateJsonWriter(IBufferWriter<byte> output) => new(output, s_writerOptions);
+
+    /// <summary>Encodes a value the way the frame writer would escape it.</summary>
+    internal static JsonEncodedText Encode(string value) => JsonEncodedText.Encode(value, s_writerOptions.Encoder);
 
     /// <summary>A named control frame (<c>connection</c>, <c>heartbeat</c>, <c>reset</c>, <c>shutdown</c>) with a JSON body.</summary>
     public static byte[] ControlFrame(string eventName, Action<Utf8JsonWriter> writeBody)
@@ -72,38 +132,94 @@ public static class SseFrames
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {(long)retry.TotalMilliseconds}\n\n"));
 
     /// <summary>Formats a time the way every envelope and control frame does: UTC, milliseconds, <c>Z</c>.</summary>
-    public static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static void WriteEnvelope(Utf8JsonWriter json, TenantId tenant, JournalEvent stored, string type, ReadOnlyMemory<byte> data)
+    public static string FormatTime(DateTimeOffset time)
     {
+        Span<byte> utf8 = stackalloc byte[TimeLength];
+        WriteTime(time, utf8);
+        return Encoding.ASCII.GetString(utf8);
+    }
+
+    /// <summary>
+    /// <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> in UTC (fraction truncated, as the custom format does) into exactly
+    /// <see cref="TimeLength"/> bytes; by hand because it runs for every replayed event.
+    /// </summary>
+    internal static void WriteTime(DateTimeOffset time, Span<byte> utf8)
+    {
+        var utc = time.UtcDateTime;
+        utc.Deconstruct(out int year, out int month, out int day);
+        var ticks = utc.Ticks % TimeSpan.TicksPerDay;
+        WriteDigits(utf8[..4], year);
+        utf8[4] = (byte)'-';
+        WriteDigits(utf8.Slice(5, 2), month);
+        utf8[7] = (byte)'-';
+        WriteDigits(utf8.Slice(8, 2), day);
+        utf8[10] = (byte)'T';
+        WriteDigits(utf8.Slice(11, 2), (int)(ticks / TimeSpan.TicksPerHour));
+        utf8[13] = (byte)':';
+        WriteDigits(utf8.Slice(14, 2), (int)(ticks / TimeSpan.TicksPerMinute % 60));
+        utf8[16] = (byte)':';
+        WriteDigits(utf8.Slice(17, 2), (int)(ticks / TimeSpan.TicksPerSecond % 60));
+        utf8[19] = (byte)'.';
+        WriteDigits(utf8.Slice(20, 3), (int)(ticks / TimeSpan.TicksPerMillisecond % 1000));
+        utf8[23] = (byte)'Z';
+    }
+
+    private static void WriteDigits(Span<byte> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    private static int Append(Span<byte> destination, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(destination[at..]);
+        return bytes.Length;
+    }
+
+    private static void WriteEnvelope(Utf8JsonWriter json, EnvelopeNames names, JournalEvent stored, ReadOnlySpan<byte> type, ReadOnlySpan<byte> position, ReadOnlySpan<byte> data)
+    {
+        Span<byte> time = stackalloc byte[TimeLength];
+        WriteTime(stored.Time, time);
         json.WriteStartObject();
         json.WriteString("specversion"u8, "1.0"u8);
         json.WriteString("id"u8, stored.EventId);
         json.WriteString("type"u8, type);
-        json.WriteString("source"u8, stored.Queue is null ? $"/tenants/{tenant.Value}" : $"/tenants/{tenant.Value}/queues/{stored.Queue}");
-        json.WriteString("time"u8, FormatTime(stored.Time));
+        json.WriteString("source"u8, names.Source);
+        json.WriteString("time"u8, time);
         json.WriteString("datacontenttype"u8, "application/json"u8);
-        json.WriteString("tenant"u8, tenant.Value);
-        if (stored.Queue is not null)
+        json.WriteString("tenant"u8, names.Tenant);
+        if (names.EncodedQueue is { } queue)
         {
-            json.WriteString("queue"u8, stored.Queue);
+            json.WriteString("queue"u8, queue);
         }
-        json.WriteString("sequence"u8, stored.Position.ToString());
+        json.WriteString("sequence"u8, position);
         if (stored.OriginClientId is not null)
         {
             json.WriteString("originclientid"u8, stored.OriginClientId);
         }
         json.WritePropertyName("data"u8);
         // Stored data is compact JSON validated at ingest; the writer checks it again, so a corrupt row cannot break a frame.
-        json.WriteRawValue(data.Span, skipInputValidation: false);
+        json.WriteRawValue(data, skipInputValidation: false);
         json.WriteEndObject();
     }
 
-    private static void WritePosition(ArrayBufferWriter<byte> buffer, Position position)
+    /// <summary>A reusable buffer and JSON writer for building shared frames.</summary>
+    private sealed class FrameScratch
     {
-        Span<byte> digits = stackalloc byte[20];
-        position.Value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
-        buffer.Write(digits[..written]);
+        /// <summary>Above this (a frame with a payload far beyond the default 64 KiB limit) the scratch is not kept.</summary>
+        public const int MaxKeptCapacity = 256 * 1024;
+
+        public FrameScratch()
+        {
+            Buffer = new ArrayBufferWriter<byte>(4096);
+            Json = CreateJsonWriter(Buffer);
+        }
+
+        public ArrayBufferWriter<byte> Buffer { get; }
+
+        public Utf8JsonWriter Json { get; }
     }
 }

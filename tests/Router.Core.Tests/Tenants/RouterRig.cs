@@ -72,12 +72,12 @@ internal sealed class RouterRig : IAsyncDisposable
     public static StreamScope TenantScope(params string[] queues) =>
         StreamScope.ForTenant(Acme, queues.Where(q => q != "*").Select(QueueName.Parse), queues.Contains("*"));
 
-    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null, string? accept = null, SubscriberAccess? access = null, DateTimeOffset? expiresAt = null)
+    public async Task<OpenConnection> OpenAsync(StreamScope scope, string? clientId = null, string? types = null, long? resume = null, string[]? alwaysDeliver = null, PipeWriter? output = null, int? bufferEvents = null, string? accept = null, SubscriberAccess? access = null, DateTimeOffset? expiresAt = null, bool typeAsEventField = false)
     {
         var pipe = new Pipe();
         var typePatterns = TypePatternSet.Parse(types?.Split(','));
         var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver), access);
-        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: false, accept is null ? VersionPins.None : VersionPins.Parse(accept), expiresAt);
+        var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: typeAsEventField, accept is null ? VersionPins.None : VersionPins.Parse(accept), expiresAt);
         var options = bufferEvents is { } size ? Copy(Streams, size) : Streams;
         var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Versions, Time, NullLogger.Instance, output ?? pipe.Writer);
         var cancel = new CancellationTokenSource();
