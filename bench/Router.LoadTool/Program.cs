@@ -27,7 +27,7 @@ switch (command)
             router-load run --target router|nchan --endpoint 127.0.0.1:PORT [--pids PID,PID] [--out results.json]
                             [--quick] [--scenarios idle,fanout,fanout-10k,slow,channels,ingest,replay]
                             [--duration 10] [--subs 1000] [--subs-large 10000] [--channels 1000] [--channels-rate 10000]
-                            [--idle 10000,50000] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64]
+                            [--idle 10000,50000] [--idle-settle 5] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64]
             router-load report --router router.json --nchan nchan.json
             """);
         return 2;
@@ -64,6 +64,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     if (options.TryGetValue("channels", out var c)) settings.Channels = int.Parse(c);
     if (options.TryGetValue("channels-rate", out var cr)) settings.ChannelsRate = double.Parse(cr);
     if (options.TryGetValue("idle", out var i)) settings.IdleConnections = Ints(i);
+    if (options.TryGetValue("idle-settle", out var isl)) settings.IdleSettle = TimeSpan.FromSeconds(double.Parse(isl));
     if (options.TryGetValue("replay", out var r)) settings.ReplayEvents = Ints(r);
     if (options.TryGetValue("replay-limit", out var rl)) settings.ReplayLimit = TimeSpan.FromSeconds(double.Parse(rl));
     if (options.TryGetValue("ingest-publishers", out var ip)) settings.IngestPublishers = Ints(ip);

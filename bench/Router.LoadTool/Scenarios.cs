@@ -22,6 +22,9 @@ internal sealed class Settings
 
     public required string RunId { get; init; }
 
+    /// <summary>Time between the last idle connection opening and the RSS reading (pools settle, timers start).</summary>
+    public TimeSpan IdleSettle { get; set; } = TimeSpan.FromSeconds(5);
+
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(10);
 
     public int FanOutSubscribers { get; set; } = 1000;
@@ -180,7 +183,7 @@ internal sealed class Scenarios(Settings settings)
     /// <summary>Idle connections: server RSS growth per open, silent stream.</summary>
     public async Task<ScenarioResult> IdleAsync(int connections)
     {
-        var result = Begin("idle", $"connections={connections} (one queue, nothing published; source addresses 127.0.0.1..{1 + ((connections - 1) / 20_000)}; settle 5 s)");
+        var result = Begin("idle", $"connections={connections} (one queue, nothing published; source addresses 127.0.0.1..{1 + ((connections - 1) / 20_000)}; settle {settings.IdleSettle.TotalSeconds} s)");
         var space = Space($"idle{connections}");
         // Warm-up: JIT and pools of the stream path are not per-connection memory.
         await OpenAndCloseAsync(space, 200);
@@ -197,7 +200,7 @@ internal sealed class Scenarios(Settings settings)
             return subs[i] = new SseSubscriber(_target, _target.SubscribePath(space, "c0", false), _target.SubscribeHeaders(false), 1024, null, source: source);
         }, runs, stop.Token);
         var connected = Stopwatch.GetTimestamp();
-        await Task.Delay(5000);
+        await Task.Delay(settings.IdleSettle);
         var rss1 = _server.RssKiB();
         var tool1 = ServerProbe.ToolCpuSeconds();
         stop.Cancel();
