@@ -26,7 +26,7 @@ switch (command)
         Console.WriteLine("""
             router-load run --target router|nchan --endpoint 127.0.0.1:PORT [--pids PID,PID] [--out results.json]
                             [--quick] [--scenarios idle,fanout,fanout-10k,slow,channels,ingest,replay]
-                            [--duration 10] [--subs 1000] [--subs-large 10000] [--channels 1000] [--channels-rate 10000]
+                            [--duration 10] [--subs 1000] [--subs-large 10000] [--rate 1000] [--rate-large 100] [--channels 1000] [--channels-rate 10000]
                             [--idle 10000,50000] [--idle-settle 5] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64]
             router-load report --router router.json --nchan nchan.json
             """);
@@ -61,6 +61,8 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     if (options.TryGetValue("duration", out var d)) settings.Duration = TimeSpan.FromSeconds(double.Parse(d));
     if (options.TryGetValue("subs", out var s)) settings.FanOutSubscribers = int.Parse(s);
     if (options.TryGetValue("subs-large", out var sl)) settings.FanOutLargeSubscribers = int.Parse(sl);
+    if (options.TryGetValue("rate", out var fr)) settings.FanOutRate = double.Parse(fr);
+    if (options.TryGetValue("rate-large", out var frl)) settings.FanOutLargeRate = double.Parse(frl);
     if (options.TryGetValue("channels", out var c)) settings.Channels = int.Parse(c);
     if (options.TryGetValue("channels-rate", out var cr)) settings.ChannelsRate = double.Parse(cr);
     if (options.TryGetValue("idle", out var i)) settings.IdleConnections = Ints(i);
@@ -96,13 +98,13 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         switch (name)
         {
             case "fanout":
-                await Add(scenarios.FanOutAsync("fanout-1k", 1, settings.FanOutSubscribers, 1000, 1, 0));
+                await Add(scenarios.FanOutAsync("fanout-1k", 1, settings.FanOutSubscribers, settings.FanOutRate, 1, 0));
                 break;
             case "fanout-10k":
-                await Add(scenarios.FanOutAsync("fanout-10k", 1, settings.FanOutLargeSubscribers, 100, 1, 0));
+                await Add(scenarios.FanOutAsync("fanout-10k", 1, settings.FanOutLargeSubscribers, settings.FanOutLargeRate, 1, 0));
                 break;
             case "slow":
-                await Add(scenarios.FanOutAsync("slow-client", 1, settings.FanOutSubscribers, 1000, 1, 0.01));
+                await Add(scenarios.FanOutAsync("slow-client", 1, settings.FanOutSubscribers, settings.FanOutRate, 1, 0.01));
                 break;
             case "channels":
                 await Add(scenarios.FanOutAsync("many-channels", settings.Channels, settings.Channels, settings.ChannelsRate, 8, 0));

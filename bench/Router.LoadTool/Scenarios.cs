@@ -25,6 +25,11 @@ internal sealed class Settings
     /// <summary>Time between the last idle connection opening and the RSS reading (pools settle, timers start).</summary>
     public TimeSpan IdleSettle { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Events per second asked of the publisher in fanout-1k (and slow-client) and in fanout-10k.</summary>
+    public double FanOutRate { get; set; } = 1000;
+
+    public double FanOutLargeRate { get; set; } = 100;
+
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(10);
 
     public int FanOutSubscribers { get; set; } = 1000;
