@@ -27,7 +27,7 @@ switch (command)
             router-load run --target router|nchan --endpoint 127.0.0.1:PORT [--pids PID,PID] [--out results.json]
                             [--quick] [--scenarios idle,fanout,fanout-10k,slow,channels,ingest,replay]
                             [--duration 10] [--subs 1000] [--subs-large 10000] [--rate 1000] [--rate-large 100] [--channels 1000] [--channels-rate 10000]
-                            [--idle 10000,50000] [--idle-settle 5] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64]
+                            [--idle 10000,50000] [--idle-settle 5] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64] [--ingest-batches 1,100]
             router-load report --router router.json --nchan nchan.json
             """);
         return 2;
@@ -70,6 +70,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     if (options.TryGetValue("replay", out var r)) settings.ReplayEvents = Ints(r);
     if (options.TryGetValue("replay-limit", out var rl)) settings.ReplayLimit = TimeSpan.FromSeconds(double.Parse(rl));
     if (options.TryGetValue("ingest-publishers", out var ip)) settings.IngestPublishers = Ints(ip);
+    if (options.TryGetValue("ingest-batches", out var ib)) settings.IngestBatches = Ints(ib);
     var selected = options.GetValueOrDefault("scenarios", "idle,fanout,fanout-10k,slow,channels,ingest,replay").Split(',');
     var output = options.GetValueOrDefault("out", $"results-{target.Name}.json");
 
@@ -124,8 +125,10 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
             case "ingest":
                 foreach (var publishers in settings.IngestPublishers)
                 {
-                    await Add(scenarios.IngestAsync(publishers, 1));
-                    await Add(scenarios.IngestAsync(publishers, 100));
+                    foreach (var batch in settings.IngestBatches)
+                    {
+                        await Add(scenarios.IngestAsync(publishers, batch));
+                    }
                 }
                 break;
             default:

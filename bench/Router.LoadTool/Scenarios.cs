@@ -46,6 +46,9 @@ internal sealed class Settings
 
     public int[] IngestPublishers { get; set; } = [16, 64];
 
+    /// <summary>Events per publish request in the ingest scenario (1: single events).</summary>
+    public int[] IngestBatches { get; set; } = [1, 100];
+
     public TimeSpan Drain { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A replay still running after this is cut off and reported with what arrived.</summary>
