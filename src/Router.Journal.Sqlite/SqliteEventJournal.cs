@@ -23,6 +23,9 @@ public sealed partial class SqliteEventJournal : IEventJournal
     private readonly string _path;
     private readonly SqliteSynchronous _synchronous;
     private readonly TimeSpan _busyTimeout;
+
+    /// <summary>How long a read retries a busy database: the readers' command timeout, in whole seconds as Microsoft.Data.Sqlite counts it.</summary>
+    private readonly TimeSpan _readBusyTimeout;
     private readonly int _maxEventsPerCommit;
     private readonly string _writerConnectionString;
     private readonly string _readerConnectionString;
@@ -74,6 +77,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
         // Microsoft.Data.Sqlite retries a busy statement until the command timeout, counted in whole seconds
         // (0 would mean forever), so the busy timeout is rounded up to at least one second here.
         var commandTimeoutSeconds = (int)Math.Max(1, Math.Ceiling(options.BusyTimeout.TotalSeconds));
+        _readBusyTimeout = TimeSpan.FromSeconds(commandTimeoutSeconds);
         _writerConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
@@ -163,23 +167,9 @@ public sealed partial class SqliteEventJournal : IEventJournal
         {
             throw new ArgumentException("The query's queue is default(QueueName).", nameof(query));
         }
-        var sql = query.Queue is null ? SqlStatements.SelectEvents : SqlStatements.SelectQueueEvents;
-        return QueryAsync(tenant, sql, query, static (command, query) =>
-        {
-            command.Parameters.AddWithValue("@after", query.After.Value);
-            command.Parameters.AddWithValue("@limit", query.Limit);
-            if (query.Queue is { } queue)
-            {
-                command.Parameters.AddWithValue("@queue", queue.Value);
-            }
-            var page = new List<JournalEvent>(Math.Min(query.Limit, 256));
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                page.Add(EventRow.Read(reader, query.Queue?.Value));
-            }
-            return (IReadOnlyList<JournalEvent>)page;
-        }, cancellationToken);
+        // SQLite's own API, not a SqliteCommand: replay reads millions of rows (see EventPageStatement).
+        return WithReader(tenant, (Tenant: tenant.Value, Query: query, BusyTimeout: _readBusyTimeout), static (connection, state) =>
+            (IReadOnlyList<JournalEvent>)EventPageStatement.Read(connection, state.Tenant, state.Query, state.BusyTimeout), cancellationToken);
     }
 
     public ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken) =>
@@ -370,12 +360,26 @@ public sealed partial class SqliteEventJournal : IEventJournal
         return connection;
     }
 
-    /// <summary>Runs one read on a pooled read-only connection; a storage fault becomes <see cref="JournalUnavailableException"/>.</summary>
+    /// <summary>Runs one statement on a pooled read-only connection, with the tenant bound as <c>@tenant</c>.</summary>
     private ValueTask<T> QueryAsync<TState, T>(
         TenantId tenant,
         string sql,
         TState state,
         Func<SqliteCommand, TState, T> execute,
+        CancellationToken cancellationToken) =>
+        WithReader(tenant, (Sql: sql, Tenant: tenant.Value, State: state, Execute: execute), static (connection, query) =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = query.Sql;
+            command.Parameters.AddWithValue("@tenant", query.Tenant);
+            return query.Execute(command, query.State);
+        }, cancellationToken);
+
+    /// <summary>Runs one read on a pooled read-only connection; a storage fault becomes <see cref="JournalUnavailableException"/>.</summary>
+    private ValueTask<T> WithReader<TState, T>(
+        TenantId tenant,
+        TState state,
+        Func<SqliteConnection, TState, T> read,
         CancellationToken cancellationToken)
     {
         if (tenant.Value is null)
@@ -390,10 +394,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
         try
         {
             using var connection = OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddWithValue("@tenant", tenant.Value);
-            return ValueTask.FromResult(execute(command, state));
+            return ValueTask.FromResult(read(connection, state));
         }
         catch (SqliteException exception)
         {

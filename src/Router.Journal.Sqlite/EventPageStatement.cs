@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using static SQLitePCL.raw;
+
+namespace Router.Journal.Sqlite;
+
+/// <summary>
+/// One page of <c>Sql/SelectEvents.sql</c> or <c>Sql/SelectQueueEvents.sql</c>, prepared and stepped on SQLite's
+/// own API over a pooled read connection's handle. Replay reads millions of rows, and Microsoft.Data.Sqlite's data
+/// reader made ~17 native calls per row (type checks, a blob length and copy per column) and allocated ~480 B on
+/// top of the event; here a row is read with one call per number, two per non-empty blob or text (pointer and
+/// length, copied once into the event's array or string), and a type check only for an empty value, which could
+/// be NULL. Text columns are read as their stored bytes: the journal's file is UTF-8 (SQLite's default encoding;
+/// the journal never sets another), and the table is STRICT, so a TEXT column holds text or NULL only.
+/// </summary>
+internal static class EventPageStatement
+{
+    /// <summary>Microsoft.Data.Sqlite's wait between two tries of a statement SQLite reports busy.</summary>
+    private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Reads one page on <paramref name="connection"/> (open, used by this thread only). SQLite's errors throw
+    /// <see cref="SqliteException"/>, as Microsoft.Data.Sqlite's would; a busy database is retried until
+    /// <paramref name="busyTimeout"/>, as Microsoft.Data.Sqlite retries until the command timeout.
+    /// </summary>
+    public static List<JournalEvent> Read(SqliteConnection connection, string tenant, JournalQuery query, TimeSpan busyTimeout)
+    {
+        var db = connection.Handle ?? throw new InvalidOperationException("The read connection is not open.");
+        var queryQueue = query.Queue?.Value;
+        var sql = queryQueue is null ? SqlStatements.SelectEvents : SqlStatements.SelectQueueEvents;
+        var started = Stopwatch.GetTimestamp();
+
+        sqlite3_stmt statement;
+        int rc;
+        while (IsBusy(rc = sqlite3_prepare_v2(db, sql, out statement)) && Wait(started, busyTimeout))
+        {
+            statement.Dispose();
+        }
+        using (statement)
+        {
+            Check(db, rc);
+            BindText(db, statement, "@tenant", tenant);
+            Check(db, sqlite3_bind_int64(statement, IndexOf(statement, "@after"), query.After.Value));
+            Check(db, sqlite3_bind_int64(statement, IndexOf(statement, "@limit"), query.Limit));
+            if (queryQueue is not null)
+            {
+                BindText(db, statement, "@queue", queryQueue);
+            }
+
+            // Only the first step can wait for a lock: once it returns a row, the read transaction holds its snapshot.
+            while (IsBusy(rc = sqlite3_step(statement)) && Wait(started, busyTimeout))
+            {
+                sqlite3_reset(statement);
+            }
+
+            var page = new List<JournalEvent>(Math.Min(query.Limit, 256));
+            var types = default(TextCache);
+            var origins = default(TextCache);
+            while (rc == SQLITE_ROW)
+            {
+                page.Add(new JournalEvent(
+                    new Position(sqlite3_column_int64(statement, 0)),
+                    ReadText(statement, 1) ?? "",
+                    // A page usually holds a few types and tabs over and over: share the string of the row before.
+                    types.Get(statement, 2) ?? "",
+                    queryQueue ?? ReadText(statement, 3),
+                    EventRow.FromTicks(sqlite3_column_int64(statement, 4)),
+                    sqlite3_column_blob(statement, 5).ToArray(),
+                    ReadAudience(statement),
+                    origins.Get(statement, 7)));
+                rc = sqlite3_step(statement);
+            }
+            if (rc != SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+            return page;
+        }
+    }
+
+    private static ReadOnlyMemory<byte>? ReadAudience(sqlite3_stmt statement)
+    {
+        var bytes = sqlite3_column_blob(statement, 6);
+        // An empty span is NULL (a public event) or a zero-length blob: only then is the type worth a call.
+        if (!bytes.IsEmpty)
+        {
+            return bytes.ToArray();
+        }
+        // Typed first: a null byte[] converted to ReadOnlyMemory<byte>? would become an empty, non-null memory.
+        return sqlite3_column_type(statement, 6) == SQLITE_NULL ? (ReadOnlyMemory<byte>?)null : Array.Empty<byte>();
+    }
+
+    private static string? ReadText(sqlite3_stmt statement, int column)
+    {
+        var bytes = sqlite3_column_blob(statement, column);
+        if (!bytes.IsEmpty)
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+        return sqlite3_column_type(statement, column) == SQLITE_NULL ? null : "";
+    }
+
+    private static void BindText(sqlite3 db, sqlite3_stmt statement, string name, string text) =>
+        // An empty span would bind NULL (see EventInsertStatement.BindText); '' goes through the zero-terminated overload.
+        Check(db, text.Length == 0
+            ? sqlite3_bind_text(statement, IndexOf(statement, name), string.Empty)
+            : sqlite3_bind_text16(statement, IndexOf(statement, name), text.AsSpan()));
+
+    private static int IndexOf(sqlite3_stmt statement, string name)
+    {
+        var index = sqlite3_bind_parameter_index(statement, name);
+        return index > 0 ? index : throw new InvalidOperationException($"The page query has no parameter {name}.");
+    }
+
+    private static bool IsBusy(int rc) => (rc & 0xFF) is SQLITE_BUSY or SQLITE_LOCKED;
+
+    /// <summary>Sleeps before another try, or returns false once the busy timeout has passed.</summary>
+    private static bool Wait(long started, TimeSpan busyTimeout)
+    {
+        if (Stopwatch.GetElapsedTime(started) >= busyTimeout)
+        {
+            return false;
+        }
+        Thread.Sleep(BusyRetryDelay);
+        return true;
+    }
+
+    private static void Check(sqlite3 db, int rc)
+    {
+        if (rc != SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    /// <summary>The last text read from one column, by its UTF-8 bytes, so that a repeated value is not decoded again.</summary>
+    private struct TextCache
+    {
+        private byte[]? _bytes;
+        private int _length;
+        private string? _text;
+
+        public string? Get(sqlite3_stmt statement, int column)
+        {
+            var bytes = sqlite3_column_blob(statement, column);
+            if (bytes.IsEmpty)
+            {
+                return sqlite3_column_type(statement, column) == SQLITE_NULL ? null : "";
+            }
+            if (_text is not null && bytes.SequenceEqual(_bytes.AsSpan(0, _length)))
+            {
+                return _text;
+            }
+            if (_bytes is null || _bytes.Length < bytes.Length)
+            {
+                _bytes = new byte[Math.Max(bytes.Length, 64)];
+            }
+            bytes.CopyTo(_bytes);
+            _length = bytes.Length;
+            return _text = Encoding.UTF8.GetString(bytes);
+        }
+    }
+}
