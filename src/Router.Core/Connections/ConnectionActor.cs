@@ -317,6 +317,9 @@ internal sealed partial class ConnectionActor
     private async Task CatchUpAsync(CancellationToken token)
     {
         var pageSize = _options.ReplayPageSize;
+        // A fresh connection also reads here, to close the gap between the head it was given and the live feed;
+        // only a resuming one's rows are replays (the metric pairs with router_replays_total).
+        var resuming = _request.ResumeFrom is not null;
         // Created on the first replayed row and dropped after catch-up: an idle connection never holds one.
         ReplayWriter? replay = null;
         while (true)
@@ -332,7 +335,10 @@ internal sealed partial class ConnectionActor
                         replay.Write(stored, type);
                         _delivered++;
                         _tenants.Metrics.EventDelivered();
-                        _tenants.Metrics.EventReplayed();
+                        if (resuming)
+                        {
+                            _tenants.Metrics.EventReplayed();
+                        }
                     }
                     _lastWritten = stored.Position;
                 }

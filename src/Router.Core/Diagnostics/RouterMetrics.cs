@@ -44,7 +44,7 @@ internal sealed class RouterMetrics : IDisposable
         _overflowDisconnects = _meter.CreateCounter<long>("router.overflow.disconnects", "{connection}", "Connections closed because their buffer overflowed (disconnect policy).");
         _throttled = _meter.CreateCounter<long>("router.events.throttled", "{event}", "Events held back or conflated by a connection's throttle.");
         _replays = _meter.CreateCounter<long>("router.replays", "{connection}", "Connections that resumed from a Last-Event-ID.");
-        _replayedEvents = _meter.CreateCounter<long>("router.replayed.events", "{event}", "Events written from the journal while a connection caught up.");
+        _replayedEvents = _meter.CreateCounter<long>("router.replayed.events", "{event}", "Events written from the journal to connections that resumed from a Last-Event-ID.");
         _appendDuration = _meter.CreateHistogram("router.journal.append.duration", "s", "Time of one journal group commit.",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_latencyBuckets });
         _appendBatch = _meter.CreateHistogram("router.journal.append.batch", "{event}", "Events in one journal group commit.",

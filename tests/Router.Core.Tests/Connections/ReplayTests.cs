@@ -1,7 +1,9 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using Router.Journal;
 using Router.Routing;
 using Router.Tenants;
+using Router.TestKit;
 using Router.Versioning;
 
 namespace Router.Connections;
@@ -47,6 +49,32 @@ public sealed class ReplayTests
         var envelope = await NextEnvelopeAsync(replay);
         Assert.Equal("question.created.v2", envelope.GetProperty("type").GetString());
         Assert.Equal(1, rig.Versions.Mismatches);
+    }
+
+    [Fact]
+    public async Task CatchUp_FreshConnectionClosesItsGap_NotCountedAsReplayed()
+    {
+        await using var rig = new RouterRig();
+        await rig.PublishAsync("question.created.v1", "q");
+        // Committed behind the tenant actor's back: its routed head stays at 1, so a fresh connection's catch-up
+        // (from that head) finds two rows — the gap a fresh connection closes, not a replay it asked for.
+        var rows = new[] { Row(), Row() };
+        await rig.Journal.AppendAsync(RouterRig.Acme, [rows], CancellationToken.None).DefaultTimeout();
+        using var replayed = new CounterProbe(rig.Tenants.Metrics.Meter, "router.replayed.events");
+
+        var fresh = await rig.OpenAsync(RouterRig.QueueScope("q"));
+        Assert.Equal("2", (await fresh.NextEventAsync()).Id);
+        Assert.Equal("3", (await fresh.NextEventAsync()).Id);
+        Assert.Equal(0, replayed.Total);
+
+        var resumed = await rig.OpenAsync(RouterRig.QueueScope("q"), resume: 0);
+        for (var expected = 1; expected <= 3; expected++)
+        {
+            Assert.Equal(expected.ToString(), (await resumed.NextEventAsync()).Id);
+        }
+        Assert.Equal(3, replayed.Total);
+
+        static EventToAppend Row() => new(Guid.NewGuid().ToString(), "question.created.v1", "q", DateTimeOffset.UtcNow, "{}"u8.ToArray(), null, null);
     }
 
     [Theory]
