@@ -43,7 +43,7 @@ internal sealed class AuthSetup
         };
         if (mode == AuthMode.OpenLoopback)
         {
-            var exposed = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(u => !IsLoopback(u)).ToList();
+            var exposed = ListenUrls(configuration, urls).Where(u => !IsLoopback(u)).ToList();
             if (exposed.Count > 0)
             {
                 throw new StartupRefusedException(
@@ -53,6 +53,24 @@ internal sealed class AuthSetup
             }
         }
         return new AuthSetup(mode, options, keys);
+    }
+
+    /// <summary>
+    /// Every address Kestrel may bind: <c>router.urls</c> and the endpoints of a <c>Kestrel:Endpoints</c> section
+    /// (<c>Kestrel__Endpoints__Name__Url</c> variables; Kestrel prefers them over <c>router.urls</c>), so neither
+    /// way around protected mode exists.
+    /// </summary>
+    private static IEnumerable<string> ListenUrls(IConfiguration configuration, string urls)
+    {
+        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            yield return url;
+        }
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            // An endpoint without a readable Url is checked as "" and so fails closed.
+            yield return endpoint["Url"]?.Trim() ?? string.Empty;
+        }
     }
 
     public AccessControl CreateAccessControl(TimeProvider time) =>

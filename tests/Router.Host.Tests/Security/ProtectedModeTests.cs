@@ -48,6 +48,29 @@ public sealed class ProtectedModeTests
         Assert.DoesNotContain("127.0.0.1:5080,", refused.Message);
     }
 
+    [Fact]
+    public void Build_NoKeysKestrelEndpointOnPublicAddress_Refuses()
+    {
+        // Kestrel binds its own Endpoints section (Kestrel__Endpoints__Public__Url=…) instead of router.urls.
+        var settings = Settings("http://127.0.0.1:0");
+        settings["Kestrel:Endpoints:Public:Url"] = "http://0.0.0.0:5081";
+
+        var refused = Assert.Throws<StartupRefusedException>(() => RouterApp.Build([], settings));
+
+        Assert.Contains("http://0.0.0.0:5081", refused.Message);
+    }
+
+    [Fact]
+    public async Task Build_NoKeysKestrelEndpointOnLoopback_BuildsOpenLoopback()
+    {
+        var settings = Settings("http://127.0.0.1:0");
+        settings["Kestrel:Endpoints:Local:Url"] = "http://127.0.0.1:0";
+
+        await using var app = RouterApp.Build([], settings);
+
+        Assert.Equal(AuthMode.OpenLoopback, app.Services.GetRequiredService<AccessControl>().Mode);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:0")]
     [InlineData("http://localhost:0")]
