@@ -31,14 +31,16 @@ public sealed class AuthEndpointTests : IAsyncLifetime
 
     public static TheoryData<string> InvalidTokens()
     {
+        // Minted at test discovery, used minutes later on a slow run: exp and nbf are a day off, not minutes.
+        const long Day = 86_400;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var valid = TestTokens.Mint(publish: ["*/*"], subscribe: ["*/*"]);
         var parts = valid.Split('.');
         return new TheoryData<string>
         {
             TestTokens.Mint(publish: ["*/*"], subscribe: ["*/*"], secret: TestTokens.OtherSecret),
-            TestTokens.Craft("""{"alg":"HS256"}""", TestTokens.Payload("""{"publish":["*/*"],"subscribe":["*/*"]}""", exp: now - 120), TestTokens.Hmac(TestTokens.Secret)),
-            TestTokens.Craft("""{"alg":"HS256"}""", TestTokens.Payload("""{"publish":["*/*"],"subscribe":["*/*"]}""", nbf: now + 120), TestTokens.Hmac(TestTokens.Secret)),
+            TestTokens.Craft("""{"alg":"HS256"}""", TestTokens.Payload("""{"publish":["*/*"],"subscribe":["*/*"]}""", exp: now - Day), TestTokens.Hmac(TestTokens.Secret)),
+            TestTokens.Craft("""{"alg":"HS256"}""", TestTokens.Payload("""{"publish":["*/*"],"subscribe":["*/*"]}""", nbf: now + Day), TestTokens.Hmac(TestTokens.Secret)),
             TestTokens.Craft("""{"alg":"none"}""", TestTokens.Payload("""{"publish":["*/*"],"subscribe":["*/*"]}"""), sign: null),
             parts[0] + "." + Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(TestTokens.Payload("""{"publish":["*/*"],"subscribe":["*/*"]}""", sub: "mallory")) + "." + parts[2],
             "garbage",
