@@ -342,6 +342,7 @@ internal sealed partial class ConnectionActor
                     }
                     _lastWritten = stored.Position;
                 }
+                replay?.Drain();
                 var flushing = FlushAsync(token);
                 if (page.Count < pageSize)
                 {
