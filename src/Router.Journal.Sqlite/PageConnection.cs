@@ -15,12 +15,25 @@ namespace Router.Journal.Sqlite;
 /// </summary>
 internal sealed class PageConnection : IDisposable
 {
-    private sqlite3_stmt? _tenantPage;
-    private sqlite3_stmt? _queuePage;
+    private static readonly string[] s_sql =
+    [
+        SqlStatements.SelectEvents,
+        SqlStatements.SelectQueueEvents,
+        SqlStatements.SelectQueuePageBounds,
+        SqlStatements.SelectQueueEventsInRange,
+        SqlStatements.BeginRead,
+        SqlStatements.Commit,
+    ];
+
+    /// <summary>Prepared on first use, indexed by <see cref="PageSql"/>.</summary>
+    private readonly sqlite3_stmt?[] _statements = new sqlite3_stmt?[s_sql.Length];
 
     private PageConnection(sqlite3 handle) => Handle = handle;
 
     public sqlite3 Handle { get; }
+
+    /// <summary>Queue pages read as a primary-key range (a dense queue), for tests.</summary>
+    public long RangePages { get; set; }
 
     /// <summary>Opens <paramref name="path"/> read-only; SQLite's errors throw <see cref="SqliteException"/>.</summary>
     public static PageConnection Open(string path)
@@ -41,21 +54,20 @@ internal sealed class PageConnection : IDisposable
     }
 
     /// <summary>
-    /// The prepared page statement (one-queue or whole-tenant), prepared on first use. Returns SQLite's code:
-    /// preparing reads the schema, which a busy database can refuse for a moment; the caller retries.
+    /// One of the page statements, prepared on first use. Returns SQLite's code: preparing reads the schema, which
+    /// a busy database can refuse for a moment; the caller retries.
     /// </summary>
-    public int TryGetStatement(bool oneQueue, out sqlite3_stmt statement)
+    public int TryGetStatement(PageSql which, out sqlite3_stmt statement)
     {
-        ref var cached = ref oneQueue ? ref _queuePage : ref _tenantPage;
-        if (cached is not null)
+        if (_statements[(int)which] is { } cached)
         {
             statement = cached;
             return SQLITE_OK;
         }
-        var rc = sqlite3_prepare_v2(Handle, oneQueue ? SqlStatements.SelectQueueEvents : SqlStatements.SelectEvents, out statement);
+        var rc = sqlite3_prepare_v2(Handle, s_sql[(int)which], out statement);
         if (rc == SQLITE_OK)
         {
-            cached = statement;
+            _statements[(int)which] = statement;
         }
         else
         {
@@ -64,11 +76,24 @@ internal sealed class PageConnection : IDisposable
         return rc;
     }
 
-    /// <summary>Finalizes the statements, then closes the connection.</summary>
+    /// <summary>Finalizes the statements, then closes the connection (which rolls back a transaction left open).</summary>
     public void Dispose()
     {
-        _tenantPage?.Dispose();
-        _queuePage?.Dispose();
+        foreach (var statement in _statements)
+        {
+            statement?.Dispose();
+        }
         Handle.Dispose();
     }
+}
+
+/// <summary>The statements a <see cref="PageConnection"/> keeps prepared.</summary>
+internal enum PageSql
+{
+    TenantPage,
+    QueuePage,
+    QueuePageBounds,
+    QueuePageRange,
+    BeginRead,
+    Commit,
 }
