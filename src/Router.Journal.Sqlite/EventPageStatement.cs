@@ -7,13 +7,14 @@ using static SQLitePCL.raw;
 namespace Router.Journal.Sqlite;
 
 /// <summary>
-/// One page of <c>Sql/SelectEvents.sql</c> or <c>Sql/SelectQueueEvents.sql</c>, prepared and stepped on SQLite's
-/// own API over a pooled read connection's handle. Replay reads millions of rows, and Microsoft.Data.Sqlite's data
-/// reader made ~17 native calls per row (type checks, a blob length and copy per column) and allocated ~480 B on
-/// top of the event; here a row is read with one call per number, two per non-empty blob or text (pointer and
-/// length, copied once into the event's array or string), and a type check only for an empty value, which could
-/// be NULL. Text columns are read as their stored bytes: the journal's file is UTF-8 (SQLite's default encoding;
-/// the journal never sets another), and the table is STRICT, so a TEXT column holds text or NULL only.
+/// One page of <c>Sql/SelectEvents.sql</c> or <c>Sql/SelectQueueEvents.sql</c>, stepped on SQLite's own API over
+/// a <see cref="PageConnection"/> (no connection mutex, statements kept prepared). Replay reads millions of rows,
+/// and Microsoft.Data.Sqlite's data reader made ~17 native calls per row (type checks, a blob length and copy per
+/// column) and allocated ~480 B on top of the event; here a row is read with one call per number, two per
+/// non-empty blob or text (pointer and length, copied once into the event's array or string), and a type check
+/// only for an empty value, which could be NULL. The row calls go through <see cref="SqliteNative"/> on the raw
+/// statement pointer. Text columns are read as their stored bytes: the journal's file is UTF-8 (SQLite's default
+/// encoding; the journal never sets another), and the table is STRICT, so a TEXT column holds text or NULL only.
 /// </summary>
 internal static class EventPageStatement
 {
@@ -21,56 +22,137 @@ internal static class EventPageStatement
     private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// Reads one page on <paramref name="connection"/> (open, used by this thread only). SQLite's errors throw
-    /// <see cref="SqliteException"/>, as Microsoft.Data.Sqlite's would; a busy database is retried until
-    /// <paramref name="busyTimeout"/>, as Microsoft.Data.Sqlite retries until the command timeout.
+    /// A queue page is read as a range of the tenant's primary key when the queue holds at least one in this many
+    /// of the tenant's events in that range: stepping over a few other queues' rows costs less than a table lookup
+    /// (a b-tree descent comparing the tenant's text) for every row of the page.
     /// </summary>
-    public static List<JournalEvent> Read(SqliteConnection connection, string tenant, JournalQuery query, TimeSpan busyTimeout)
+    internal const int DenseRangeFactor = 4;
+
+    /// <summary>
+    /// Reads one page on <paramref name="connection"/> (rented by this thread). SQLite's errors throw
+    /// <see cref="SqliteException"/>, as Microsoft.Data.Sqlite's would; a busy database is retried until
+    /// <paramref name="busyTimeout"/>, as Microsoft.Data.Sqlite retries until the command timeout. After an
+    /// exception the connection may still be in a transaction: the caller closes it instead of pooling it.
+    /// </summary>
+    public static List<JournalEvent> Read(PageConnection connection, string tenant, JournalQuery query, TimeSpan busyTimeout)
     {
-        var db = connection.Handle ?? throw new InvalidOperationException("The read connection is not open.");
-        var queryQueue = query.Queue?.Value;
-        var sql = queryQueue is null ? SqlStatements.SelectEvents : SqlStatements.SelectQueueEvents;
         var started = Stopwatch.GetTimestamp();
-
-        sqlite3_stmt statement;
-        int rc;
-        while (IsBusy(rc = sqlite3_prepare_v2(db, sql, out statement)) && Wait(started, busyTimeout))
+        if (query.Queue?.Value is { } queue)
         {
-            statement.Dispose();
+            return ReadQueuePage(connection, tenant, queue, query, started, busyTimeout);
         }
-        using (statement)
+        var db = connection.Handle;
+        var statement = Prepare(connection, PageSql.TenantPage, started, busyTimeout);
+        try
         {
-            Check(db, rc);
             BindText(db, statement, "@tenant", tenant);
-            Check(db, sqlite3_bind_int64(statement, IndexOf(statement, "@after"), query.After.Value));
-            Check(db, sqlite3_bind_int64(statement, IndexOf(statement, "@limit"), query.Limit));
-            if (queryQueue is not null)
-            {
-                BindText(db, statement, "@queue", queryQueue);
-            }
+            BindInt64(db, statement, "@after", query.After.Value);
+            BindInt64(db, statement, "@limit", query.Limit);
+            return ReadRows(db, statement, queryQueue: null, query.Limit, started, busyTimeout);
+        }
+        finally
+        {
+            // Ends the read transaction: an idle pooled connection must not hold a snapshot (it would stop WAL checkpoints).
+            sqlite3_reset(statement);
+        }
+    }
 
-            // Only the first step can wait for a lock: once it returns a row, the read transaction holds its snapshot.
-            while (IsBusy(rc = sqlite3_step(statement)) && Wait(started, busyTimeout))
+    /// <summary>
+    /// The queue index finds how far the page reaches; a dense page is then read as one primary-key range, a
+    /// sparse one by the index with a table lookup per row. One transaction, so both statements see one snapshot.
+    /// </summary>
+    private static List<JournalEvent> ReadQueuePage(PageConnection connection, string tenant, string queue, JournalQuery query, long started, TimeSpan busyTimeout)
+    {
+        var db = connection.Handle;
+        Execute(connection, PageSql.BeginRead, started, busyTimeout);
+        long count;
+        long last;
+        var bounds = Prepare(connection, PageSql.QueuePageBounds, started, busyTimeout);
+        try
+        {
+            BindText(db, bounds, "@tenant", tenant);
+            BindText(db, bounds, "@queue", queue);
+            BindInt64(db, bounds, "@after", query.After.Value);
+            BindInt64(db, bounds, "@limit", query.Limit);
+            var rc = Step(bounds, started, busyTimeout);
+            if (rc != SQLITE_ROW)
             {
-                sqlite3_reset(statement);
+                SqliteException.ThrowExceptionForRC(rc, db);
             }
+            count = sqlite3_column_int64(bounds, 0);
+            last = sqlite3_column_int64(bounds, 1);
+        }
+        finally
+        {
+            sqlite3_reset(bounds);
+        }
 
-            var page = new List<JournalEvent>(Math.Min(query.Limit, 256));
+        List<JournalEvent> page;
+        if (count == 0)
+        {
+            page = [];
+        }
+        else if (last - query.After.Value <= DenseRangeFactor * count)
+        {
+            var range = Prepare(connection, PageSql.QueuePageRange, started, busyTimeout);
+            try
+            {
+                BindText(db, range, "@tenant", tenant);
+                BindInt64(db, range, "@after", query.After.Value);
+                BindInt64(db, range, "@last", last);
+                BindText(db, range, "@queue", queue);
+                page = ReadRows(db, range, queue, (int)count, started, busyTimeout);
+            }
+            finally
+            {
+                sqlite3_reset(range);
+            }
+            connection.RangePages++;
+        }
+        else
+        {
+            var lookups = Prepare(connection, PageSql.QueuePage, started, busyTimeout);
+            try
+            {
+                BindText(db, lookups, "@tenant", tenant);
+                BindText(db, lookups, "@queue", queue);
+                BindInt64(db, lookups, "@after", query.After.Value);
+                BindInt64(db, lookups, "@limit", query.Limit);
+                page = ReadRows(db, lookups, queue, query.Limit, started, busyTimeout);
+            }
+            finally
+            {
+                sqlite3_reset(lookups);
+            }
+        }
+        Execute(connection, PageSql.Commit, started, busyTimeout);
+        return page;
+    }
+
+    private static List<JournalEvent> ReadRows(sqlite3 db, sqlite3_stmt statement, string? queryQueue, int limit, long started, TimeSpan busyTimeout)
+    {
+        var success = false;
+        statement.DangerousAddRef(ref success);
+        try
+        {
+            var stmt = statement.DangerousGetHandle();
+            var rc = Step(statement, started, busyTimeout);
+            var page = new List<JournalEvent>(Math.Min(limit, 256));
             var types = default(TextCache);
             var origins = default(TextCache);
             while (rc == SQLITE_ROW)
             {
                 page.Add(new JournalEvent(
-                    new Position(sqlite3_column_int64(statement, 0)),
-                    ReadText(statement, 1) ?? "",
+                    new Position(SqliteNative.ColumnInt64(stmt, 0)),
+                    ReadText(stmt, 1) ?? "",
                     // A page usually holds a few types and tabs over and over: share the string of the row before.
-                    types.Get(statement, 2) ?? "",
-                    queryQueue ?? ReadText(statement, 3),
-                    EventRow.FromTicks(sqlite3_column_int64(statement, 4)),
-                    sqlite3_column_blob(statement, 5).ToArray(),
-                    ReadAudience(statement),
-                    origins.Get(statement, 7)));
-                rc = sqlite3_step(statement);
+                    types.Get(stmt, 2) ?? "",
+                    queryQueue ?? ReadText(stmt, 3),
+                    EventRow.FromTicks(SqliteNative.ColumnInt64(stmt, 4)),
+                    SqliteNative.ColumnBytesOf(stmt, 5).ToArray(),
+                    ReadAudience(stmt),
+                    origins.Get(stmt, 7)));
+                rc = SqliteNative.Step(stmt);
             }
             if (rc != SQLITE_DONE)
             {
@@ -78,28 +160,77 @@ internal static class EventPageStatement
             }
             return page;
         }
+        finally
+        {
+            if (success)
+            {
+                statement.DangerousRelease();
+            }
+        }
     }
 
-    private static ReadOnlyMemory<byte>? ReadAudience(sqlite3_stmt statement)
+    /// <summary>The first step of a statement, retried while the database is busy. Only it can wait for a lock: once it returns, the read transaction holds its snapshot.</summary>
+    private static int Step(sqlite3_stmt statement, long started, TimeSpan busyTimeout)
     {
-        var bytes = sqlite3_column_blob(statement, 6);
+        int rc;
+        while (IsBusy(rc = sqlite3_step(statement)) && Wait(started, busyTimeout))
+        {
+            sqlite3_reset(statement);
+        }
+        return rc;
+    }
+
+    private static sqlite3_stmt Prepare(PageConnection connection, PageSql which, long started, TimeSpan busyTimeout)
+    {
+        sqlite3_stmt statement;
+        int rc;
+        while (IsBusy(rc = connection.TryGetStatement(which, out statement)) && Wait(started, busyTimeout))
+        {
+        }
+        Check(connection.Handle, rc);
+        return statement;
+    }
+
+    private static void Execute(PageConnection connection, PageSql which, long started, TimeSpan busyTimeout)
+    {
+        var statement = Prepare(connection, which, started, busyTimeout);
+        try
+        {
+            var rc = Step(statement, started, busyTimeout);
+            if (rc != SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
+        }
+        finally
+        {
+            sqlite3_reset(statement);
+        }
+    }
+
+    private static void BindInt64(sqlite3 db, sqlite3_stmt statement, string name, long value) =>
+        Check(db, sqlite3_bind_int64(statement, IndexOf(statement, name), value));
+
+    private static ReadOnlyMemory<byte>? ReadAudience(nint statement)
+    {
+        var bytes = SqliteNative.ColumnBytesOf(statement, 6);
         // An empty span is NULL (a public event) or a zero-length blob: only then is the type worth a call.
         if (!bytes.IsEmpty)
         {
             return bytes.ToArray();
         }
         // Typed first: a null byte[] converted to ReadOnlyMemory<byte>? would become an empty, non-null memory.
-        return sqlite3_column_type(statement, 6) == SQLITE_NULL ? (ReadOnlyMemory<byte>?)null : Array.Empty<byte>();
+        return SqliteNative.ColumnType(statement, 6) == SQLITE_NULL ? (ReadOnlyMemory<byte>?)null : Array.Empty<byte>();
     }
 
-    private static string? ReadText(sqlite3_stmt statement, int column)
+    private static string? ReadText(nint statement, int column)
     {
-        var bytes = sqlite3_column_blob(statement, column);
+        var bytes = SqliteNative.ColumnBytesOf(statement, column);
         if (!bytes.IsEmpty)
         {
             return Encoding.UTF8.GetString(bytes);
         }
-        return sqlite3_column_type(statement, column) == SQLITE_NULL ? null : "";
+        return SqliteNative.ColumnType(statement, column) == SQLITE_NULL ? null : "";
     }
 
     private static void BindText(sqlite3 db, sqlite3_stmt statement, string name, string text) =>
@@ -142,12 +273,12 @@ internal static class EventPageStatement
         private int _length;
         private string? _text;
 
-        public string? Get(sqlite3_stmt statement, int column)
+        public string? Get(nint statement, int column)
         {
-            var bytes = sqlite3_column_blob(statement, column);
+            var bytes = SqliteNative.ColumnBytesOf(statement, column);
             if (bytes.IsEmpty)
             {
-                return sqlite3_column_type(statement, column) == SQLITE_NULL ? null : "";
+                return SqliteNative.ColumnType(statement, column) == SQLITE_NULL ? null : "";
             }
             if (_text is not null && bytes.SequenceEqual(_bytes.AsSpan(0, _length)))
             {

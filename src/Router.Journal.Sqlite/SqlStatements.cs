@@ -21,6 +21,9 @@ internal static class SqlStatements
     public static string SelectEventById { get; } = Load(nameof(SelectEventById));
     public static string SelectEvents { get; } = Load(nameof(SelectEvents));
     public static string SelectQueueEvents { get; } = Load(nameof(SelectQueueEvents));
+    public static string SelectQueuePageBounds { get; } = Load(nameof(SelectQueuePageBounds));
+    public static string SelectQueueEventsInRange { get; } = Load(nameof(SelectQueueEventsInRange));
+    public static string BeginRead { get; } = Load(nameof(BeginRead));
     public static string SelectTenantHead { get; } = Load(nameof(SelectTenantHead));
     public static string SelectQueueHead { get; } = Load(nameof(SelectQueueHead));
     public static string SelectEarliest { get; } = Load(nameof(SelectEarliest));

@@ -31,6 +31,9 @@ public sealed partial class SqliteEventJournal : IEventJournal
     private readonly string _readerConnectionString;
     private readonly string _prunerConnectionString;
 
+    /// <summary>Connections for event pages (replay): see <see cref="PageConnection"/> for why they are not Microsoft.Data.Sqlite's.</summary>
+    private readonly PageConnectionPool _pages;
+
     /// <summary>Events deleted per retention statement: short transactions, so appends never wait long.</summary>
     private const int PruneChunk = 5000;
     private readonly ILogger<SqliteEventJournal> _logger;
@@ -100,6 +103,8 @@ public sealed partial class SqliteEventJournal : IEventJournal
             Pooling = true,
             DefaultTimeout = commandTimeoutSeconds,
         }.ToString();
+        // As many idle as could read at once on this machine's thread pool without queuing; more are closed on return.
+        _pages = new PageConnectionPool(_path, maxIdle: Math.Max(4, 2 * Environment.ProcessorCount));
     }
 
     /// <summary>The database file, as a full path.</summary>
@@ -167,10 +172,46 @@ public sealed partial class SqliteEventJournal : IEventJournal
         {
             throw new ArgumentException("The query's queue is default(QueueName).", nameof(query));
         }
-        // SQLite's own API, not a SqliteCommand: replay reads millions of rows (see EventPageStatement).
-        return WithReader(tenant, (Tenant: tenant.Value, Query: query, BusyTimeout: _readBusyTimeout), static (connection, state) =>
-            (IReadOnlyList<JournalEvent>)EventPageStatement.Read(connection, state.Tenant, state.Query, state.BusyTimeout), cancellationToken);
+        if (tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
+        }
+        GetWriter();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<IReadOnlyList<JournalEvent>>(cancellationToken);
+        }
+        // SQLite's own API on a connection of the journal's page pool: replay reads millions of rows (see EventPageStatement).
+        PageConnection? connection = null;
+        var healthy = false;
+        try
+        {
+            connection = _pages.Rent();
+            var page = EventPageStatement.Read(connection, tenant.Value, query, _readBusyTimeout);
+            healthy = true;
+            return ValueTask.FromResult<IReadOnlyList<JournalEvent>>(page);
+        }
+        catch (SqliteException exception)
+        {
+            Log.ReadFailed(_logger, tenant.Value, exception);
+            return ValueTask.FromException<IReadOnlyList<JournalEvent>>(new JournalUnavailableException("The SQLite journal could not be read.", exception));
+        }
+        catch (ObjectDisposedException exception)
+        {
+            // The pool closed between the closing check above and the rent: the journal is shutting down.
+            return ValueTask.FromException<IReadOnlyList<JournalEvent>>(ShuttingDown(exception));
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                _pages.Return(connection, healthy);
+            }
+        }
     }
+
+    /// <summary>The page pool, for tests.</summary>
+    internal PageConnectionPool Pages => _pages;
 
     public ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken) =>
         QueryAsync(tenant, SqlStatements.SelectTenantHead, 0, static (command, _) => new Position((long)command.ExecuteScalar()!), cancellationToken);
@@ -294,6 +335,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
                 {
                     SqliteConnection.ClearPool(reader);
                 }
+                _pages.Dispose();
                 await writer.DisposeAsync();
                 Log.JournalClosed(_logger, _path);
             }

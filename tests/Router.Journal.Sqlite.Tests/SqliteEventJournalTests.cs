@@ -267,6 +267,8 @@ public sealed class SqliteEventJournalTests : IDisposable
     [InlineData(nameof(SqlStatements.SelectTenantHead), "USING PRIMARY KEY")]
     [InlineData(nameof(SqlStatements.SelectEarliest), "USING PRIMARY KEY")]
     [InlineData(nameof(SqlStatements.SelectQueueEvents), "USING INDEX events_tenant_queue_position")]
+    [InlineData(nameof(SqlStatements.SelectQueuePageBounds), "USING COVERING INDEX events_tenant_queue_position")]
+    [InlineData(nameof(SqlStatements.SelectQueueEventsInRange), "USING PRIMARY KEY (tenant=? AND position>? AND position<?)")]
     [InlineData(nameof(SqlStatements.SelectQueueHead), "USING COVERING INDEX events_tenant_queue_position")]
     [InlineData(nameof(SqlStatements.SelectEventById), "USING INDEX events_tenant_event_id")]
     public async Task Queries_OnTheEventsTable_SeekAnIndexInsteadOfScanning(string statement, string expectedPlan)
@@ -278,9 +280,9 @@ public sealed class SqliteEventJournalTests : IDisposable
         using var connection = _store.OpenConnection();
         using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var parameter in new[] { "@tenant", "@queue", "@event_id", "@after", "@limit" }.Where(sql.Contains))
+        foreach (var parameter in new[] { "@tenant", "@queue", "@event_id", "@after", "@limit", "@last" }.Where(sql.Contains))
         {
-            command.Parameters.AddWithValue(parameter, parameter is "@after" or "@limit" ? 1 : "x");
+            command.Parameters.AddWithValue(parameter, parameter is "@after" or "@limit" or "@last" ? 1 : "x");
         }
 
         var plan = new List<string>();
@@ -293,7 +295,9 @@ public sealed class SqliteEventJournalTests : IDisposable
         }
 
         Assert.Contains(plan, step => step.Contains(expectedPlan, StringComparison.Ordinal));
-        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) || step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        // A scan of a subquery's own rows (a page's worth) is not a scan of the table.
+        Assert.DoesNotContain(plan, step => (step.StartsWith("SCAN", StringComparison.Ordinal) && !step.StartsWith("SCAN (subquery", StringComparison.Ordinal))
+            || step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -327,20 +327,27 @@ internal sealed partial class ConnectionActor
             var page = await ReadPageAsync(pageSize, token);
             while (true)
             {
+                var written = 0;
                 foreach (var stored in page)
                 {
                     replay ??= new ReplayWriter(Tenant, _routing, _versions, _request.Pins, _request.TypeAsEventField, _output);
                     if (replay.TypeOf(stored.Type) is { } type && Matches(stored, type))
                     {
                         replay.Write(stored, type);
-                        _delivered++;
-                        _tenants.Metrics.EventDelivered();
-                        if (resuming)
-                        {
-                            _tenants.Metrics.EventReplayed();
-                        }
+                        written++;
                     }
                     _lastWritten = stored.Position;
+                }
+                replay?.Drain();
+                // Counted once per page: a counter's Add reaches every metrics listener, which cost ~1.5% per row.
+                if (written > 0)
+                {
+                    _delivered += written;
+                    _tenants.Metrics.EventsDelivered(written);
+                    if (resuming)
+                    {
+                        _tenants.Metrics.EventsReplayed(written);
+                    }
                 }
                 var flushing = FlushAsync(token);
                 if (page.Count < pageSize)

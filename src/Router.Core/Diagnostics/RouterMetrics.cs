@@ -82,6 +82,9 @@ internal sealed class RouterMetrics : IDisposable
 
     public void EventDelivered() => _delivered.Add(1);
 
+    /// <summary>Many events delivered at once: replay counts a page's worth in one call rather than one per row.</summary>
+    public void EventsDelivered(long count) => _delivered.Add(count);
+
     /// <summary>A connection opened; <paramref name="resuming"/> when it gave a resume position (a replay).</summary>
     public void StreamOpened(bool resuming)
     {
@@ -92,6 +95,8 @@ internal sealed class RouterMetrics : IDisposable
     }
 
     public void EventReplayed() => _replayedEvents.Add(1);
+
+    public void EventsReplayed(long count) => _replayedEvents.Add(count);
 
     public void EventDropped() => _dropped.Add(1);
 
