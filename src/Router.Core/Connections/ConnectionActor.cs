@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Router.Actors;
 using Router.Events;
 using Router.Journal;
 using Router.Queues;
@@ -33,6 +34,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private const int Closed = 3;
 
     private static readonly TimeSpan s_farewellTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_unfollowTimeout = TimeSpan.FromSeconds(30);
 
     private readonly StreamRequest _request;
     private readonly StreamOptions _options;
@@ -266,13 +268,35 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             // Once the request ends Kestrel may reuse the response: no write-through may start after this.
             TakeWriterForGood();
             _heartbeats.Leave(heartbeat, this);
-            ack.Source.TryTell(new QueueMessage.Unfollow(this));
+            var unfollowed = ack.Source.TryTell(new QueueMessage.Unfollow(this));
             await WriteFarewellAsync(requestAborted);
+            if (!unfollowed)
+            {
+                await UnfollowAsync(ack.Source);
+            }
             Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _time.GetElapsedTime(opened));
         }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>
+    /// The queue's mailbox was full (many clients leaving at once): wait for room. A follower left behind is only
+    /// dropped when the queue next offers an event, and until then it keeps this connection and, through its
+    /// writer, the whole Kestrel connection (~10 KiB) alive; an idle queue would keep thousands.
+    /// </summary>
+    private async ValueTask UnfollowAsync(ActorRef<QueueMessage> source)
+    {
+        using var timeout = new CancellationTokenSource(s_unfollowTimeout, _time);
+        try
+        {
+            await source.TellAsync(new QueueMessage.Unfollow(this), timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The queue is stuck; it still drops this closed follower when it next offers an event.
+        }
+    }
 
     private void WritePreamble(Position head, Position earliest)
     {
