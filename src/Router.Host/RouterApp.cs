@@ -64,10 +64,13 @@ internal static class RouterApp
             });
         }
         // Request-level framework logs are noise for a streaming server; the router logs its own events. They also
-        // print request URLs, and a stream's URL may hold ?access_token=: hosting diagnostics stay at Warning
-        // (named on its own so a broader "Microsoft.AspNetCore: Information" in a user's file does not enable it).
+        // print request URLs, and a stream's URL may hold ?access_token=: hosting diagnostics are off (named on its
+        // own so a broader "Microsoft.AspNetCore: Information" in a user's file does not enable it). Off, not Warning:
+        // at any level hosting also starts an Activity (with its ids, tags and log scope) for every request, and a
+        // stream holds its request for hours: ~0.6 KiB of every idle connection (bench/RESULTS.md). It logs nothing
+        // above Information per request; start-up failures still surface as the exception `router serve` reports.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.HttpLogging", LogLevel.None);
     }
 

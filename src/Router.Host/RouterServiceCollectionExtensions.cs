@@ -69,6 +69,7 @@ internal static class RouterServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ActorTuningOptions>>().Value,
             sp.GetRequiredService<RouterMetrics>()));
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton(sp => new HeartbeatScheduler(sp.GetRequiredService<TimeProvider>()));
         services.AddRouterMetrics();
         services.AddSingleton<RouterLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<RouterLifecycle>());

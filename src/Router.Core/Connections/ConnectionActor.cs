@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Router.Actors;
 using Router.Events;
 using Router.Journal;
 using Router.Queues;
@@ -25,7 +26,7 @@ namespace Router.Connections;
 /// replay to live free of gaps and duplicates. A full buffer then applies the overflow policy.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionActor
+internal sealed partial class ConnectionActor : IHeartbeatTarget
 {
     private const int CatchingUp = 0;
     private const int CatchingUpOverflowed = 1;
@@ -33,6 +34,7 @@ internal sealed partial class ConnectionActor
     private const int Closed = 3;
 
     private static readonly TimeSpan s_farewellTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_unfollowTimeout = TimeSpan.FromSeconds(30);
 
     private readonly StreamRequest _request;
     private readonly StreamOptions _options;
@@ -42,10 +44,15 @@ internal sealed partial class ConnectionActor
     private readonly RoutingTable _routing;
     private readonly EventTypeRegistry _versions;
     private readonly TimeProvider _time;
+    private readonly HeartbeatScheduler _heartbeats;
     private readonly ILogger _logger;
     private readonly PipeWriter _output;
 
-    /// <summary>Outbound buffer; many writers (the stream's queue actor, the heartbeat timer), one reader (the run loop).</summary>
+    /// <summary>
+    /// Outbound buffer; many writers (the stream's queue actor, the heartbeat scheduler), one reader (the run loop).
+    /// <see cref="Close"/> completes it, which is what wakes an idle loop: the idle wait takes no cancellation token,
+    /// so it costs no token registration and no wait object per wait.
+    /// </summary>
     private readonly Channel<ConnectionItem> _buffer;
 
     private readonly CancellationTokenSource _closing = new();
@@ -86,6 +93,7 @@ internal sealed partial class ConnectionActor
         RoutingTable routing,
         EventTypeRegistry versions,
         TimeProvider time,
+        HeartbeatScheduler heartbeats,
         ILogger logger,
         PipeWriter output)
     {
@@ -98,6 +106,7 @@ internal sealed partial class ConnectionActor
         _routing = routing;
         _versions = versions;
         _time = time;
+        _heartbeats = heartbeats;
         _logger = logger;
         _output = output;
         _buffer = Channel.CreateBounded<ConnectionItem>(
@@ -185,8 +194,11 @@ internal sealed partial class ConnectionActor
     {
         if (Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None) == (int)CloseReason.None)
         {
-            // CancelAsync runs the loop's continuation elsewhere, not on the caller's (e.g. a queue actor's) thread.
+            // CancelAsync runs the loop's continuation elsewhere, not on the caller's (e.g. a queue actor's) thread;
+            // completing the buffer does too (its continuations are asynchronous). Cancelled first, so a loop woken by
+            // the completion finds the token cancelled.
             _ = _closing.CancelAsync();
+            _buffer.Writer.TryComplete();
         }
     }
 
@@ -197,8 +209,10 @@ internal sealed partial class ConnectionActor
     /// </summary>
     public async Task RunAsync(CancellationToken requestAborted)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closing.Token);
-        var token = linked.Token;
+        // One token for everything the loop waits on: the client leaving closes the connection like any other reason
+        // (no linked token source per connection: it and its registrations cost ~300 bytes of every idle connection).
+        using var aborted = requestAborted.UnsafeRegister(static s => ((ConnectionActor)s!).Close(CloseReason.ClientGone), this);
+        var token = _closing.Token;
         FollowAck ack;
         try
         {
@@ -213,7 +227,7 @@ internal sealed partial class ConnectionActor
         var opened = _time.GetTimestamp();
         LogOpened();
         _tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
-        ITimer? heartbeat = null;
+        HeartbeatTicket heartbeat = default;
         // Armed before anything is written, so once a client has seen the connection event the expiry is
         // scheduled; a token already past its exp (accepted within the clock skew) closes at once.
         using var expiry = _request.ExpiresAt is { } expiresAt
@@ -233,7 +247,7 @@ internal sealed partial class ConnectionActor
             var earliest = _request.ResumeFrom is not null ? await _journal.ReadEarliestAsync(Tenant, token) : Position.Start;
             WritePreamble(head, earliest);
             await FlushAsync(token);
-            heartbeat = _time.CreateTimer(static s => ((ConnectionActor)s!).OnHeartbeatDue(), this, _options.Heartbeat, _options.Heartbeat);
+            heartbeat = _heartbeats.Join(_options.Heartbeat, this);
             await CatchUpAsync(token);
             await RunLiveAsync(token);
         }
@@ -253,14 +267,36 @@ internal sealed partial class ConnectionActor
             Volatile.Write(ref _phase, Closed);
             // Once the request ends Kestrel may reuse the response: no write-through may start after this.
             TakeWriterForGood();
-            heartbeat?.Dispose();
-            ack.Source.TryTell(new QueueMessage.Unfollow(this));
+            _heartbeats.Leave(heartbeat, this);
+            var unfollowed = ack.Source.TryTell(new QueueMessage.Unfollow(this));
             await WriteFarewellAsync(requestAborted);
+            if (!unfollowed)
+            {
+                await UnfollowAsync(ack.Source);
+            }
             Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _time.GetElapsedTime(opened));
         }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>
+    /// The queue's mailbox was full (many clients leaving at once): wait for room. A follower left behind is only
+    /// dropped when the queue next offers an event, and until then it keeps this connection and, through its
+    /// writer, the whole Kestrel connection (~10 KiB) alive; an idle queue would keep thousands.
+    /// </summary>
+    private async ValueTask UnfollowAsync(ActorRef<QueueMessage> source)
+    {
+        using var timeout = new CancellationTokenSource(s_unfollowTimeout, _time);
+        try
+        {
+            await source.TellAsync(new QueueMessage.Unfollow(this), timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // The queue is stuck; it still drops this closed follower when it next offers an event.
+        }
+    }
 
     private void WritePreamble(Position head, Position earliest)
     {
@@ -406,7 +442,18 @@ internal sealed partial class ConnectionActor
                 await FlushAsync(token);
             }
             ReleaseWriter();
-            await WaitForWorkAsync(reader, token);
+            if (_pending.Count == 0)
+            {
+                // Idle: the common wait, kept inline (no state machine of its own) and without a token (see _buffer).
+                if (!await reader.WaitToReadAsync(CancellationToken.None))
+                {
+                    throw new OperationCanceledException("The connection was closed.", token);
+                }
+            }
+            else
+            {
+                await WaitForThrottleAsync(reader, token);
+            }
             await AcquireWriterAsync(token);
         }
     }
@@ -463,16 +510,11 @@ internal sealed partial class ConnectionActor
     }
 
     /// <summary>
-    /// Waits for new events, or (while throttled) for the next token; a throttled connection whose pending
-    /// queue is full stops reading, so its buffer fills and the overflow policy protects everyone else.
+    /// While throttled, waits for new events or the next token; a throttled connection whose pending queue is
+    /// full stops reading, so its buffer fills and the overflow policy protects everyone else.
     /// </summary>
-    private async ValueTask WaitForWorkAsync(ChannelReader<ConnectionItem> reader, CancellationToken token)
+    private async ValueTask WaitForThrottleAsync(ChannelReader<ConnectionItem> reader, CancellationToken token)
     {
-        if (_pending.Count == 0)
-        {
-            await reader.WaitToReadAsync(token);
-            return;
-        }
         var untilToken = _throttle!.TimeUntil(_time.GetTimestamp(), _time.TimestampFrequency);
         var tokenArrives = Task.Delay(untilToken, _time, token);
         if (_pending.Count >= _options.BufferEvents)
@@ -531,7 +573,7 @@ internal sealed partial class ConnectionActor
         }
     }
 
-    private void OnHeartbeatDue()
+    void IHeartbeatTarget.OnHeartbeatDue()
     {
         // Only an idle connection needs a heartbeat; a busy one is writing anyway.
         if (_buffer.Reader.Count == 0)

@@ -11,23 +11,26 @@ namespace Router.Streams;
 internal sealed class ConflatingQueue
 {
     private readonly TypePatternSet _conflate;
-    private readonly LinkedList<RoutedEvent> _events = new();
-    private readonly Dictionary<(string Type, string? Queue), LinkedListNode<RoutedEvent>> _latest = [];
+    // Made on first use: an idle connection (most of them) never holds either.
+    private LinkedList<RoutedEvent>? _events;
+    private Dictionary<(string Type, string? Queue), LinkedListNode<RoutedEvent>>? _latest;
 
     public ConflatingQueue(TypePatternSet conflate) => _conflate = conflate;
 
-    public int Count => _events.Count;
+    public int Count => _events?.Count ?? 0;
 
     /// <summary>Superseded events dropped so far.</summary>
     public long Conflated { get; private set; }
 
     public void Enqueue(RoutedEvent e)
     {
+        _events ??= new LinkedList<RoutedEvent>();
         if (_conflate.IsEmpty || !_conflate.Matches(e.Type))
         {
             _events.AddLast(e);
             return;
         }
+        _latest ??= [];
         var key = (e.Type.Name, e.Queue);
         if (_latest.TryGetValue(key, out var older))
         {
@@ -39,18 +42,21 @@ internal sealed class ConflatingQueue
 
     public bool TryDequeue(out RoutedEvent e)
     {
-        var first = _events.First;
+        var first = _events?.First;
         if (first is null)
         {
             e = null!;
             return false;
         }
-        _events.RemoveFirst();
+        _events!.RemoveFirst();
         e = first.Value;
-        var key = (e.Type.Name, e.Queue);
-        if (_latest.TryGetValue(key, out var node) && node == first)
+        if (_latest is not null)
         {
-            _latest.Remove(key);
+            var key = (e.Type.Name, e.Queue);
+            if (_latest.TryGetValue(key, out var node) && node == first)
+            {
+                _latest.Remove(key);
+            }
         }
         return true;
     }

@@ -16,8 +16,13 @@ internal static class StreamEndpoint
 {
     public static void MapStreams(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/tenants/{tenant}/stream", (string tenant, HttpContext http, StreamServices services) => StreamAsync(tenant, null, http, services));
-        app.MapGet("/v1/tenants/{tenant}/queues/{queue}/stream", (string tenant, string queue, HttpContext http, StreamServices services) => StreamAsync(tenant, queue, http, services));
+        // From the root container, not as a handler parameter: a parameter from the container makes every request
+        // create a DI scope (scope, its dictionaries and the feature, ~300 bytes), and a stream keeps its request for
+        // hours. Resolved on the first stream, not here, so building the app still opens nothing (the journal).
+        var root = app.ServiceProvider;
+        var services = new Lazy<StreamServices>(root.GetRequiredService<StreamServices>);
+        app.MapGet("/v1/tenants/{tenant}/stream", (string tenant, HttpContext http) => StreamAsync(tenant, null, http, services.Value));
+        app.MapGet("/v1/tenants/{tenant}/queues/{queue}/stream", (string tenant, string queue, HttpContext http) => StreamAsync(tenant, queue, http, services.Value));
     }
 
     private static async Task<IResult> StreamAsync(string tenant, string? queue, HttpContext http, StreamServices services)
@@ -54,6 +59,7 @@ internal static class StreamEndpoint
             services.Routing,
             services.Versions,
             services.Time,
+            services.Heartbeats,
             services.Logger,
             http.Response.BodyWriter);
 
@@ -114,6 +120,7 @@ internal sealed class StreamServices(
     AddressLimiter addresses,
     AccessControl access,
     TimeProvider time,
+    HeartbeatScheduler heartbeats,
     ILoggerFactory loggers)
 {
     public AccessControl Access { get; } = access;
@@ -139,6 +146,8 @@ internal sealed class StreamServices(
     public TypePatternSet AlwaysDeliver { get; } = TypePatternSet.Parse(echo.Value.AlwaysDeliver);
 
     public TimeProvider Time { get; } = time;
+
+    public HeartbeatScheduler Heartbeats { get; } = heartbeats;
 
     public ILogger Logger { get; } = loggers.CreateLogger("Router.Connections");
 }

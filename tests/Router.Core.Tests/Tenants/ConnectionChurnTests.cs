@@ -35,4 +35,29 @@ public sealed class ConnectionChurnTests
         var growth = GC.GetTotalMemory(forceFullCollection: true) - baseline;
         Assert.True(growth < 8L * 1024 * 1024, $"managed memory grew by {growth / 1024} KiB over 10,000 cycles");
     }
+
+    [Fact]
+    public async Task ManyConnectionsLeaveAtOnce_QueueMailboxFull_EveryOneUnfollowsAndQueuePassivates()
+    {
+        var time = new ManualTimeProvider();
+        await using var rig = new RouterRig(time);
+        rig.Tuning.QueueMailboxCapacity = 1; // most of the leaving connections find it full
+        var opens = new List<OpenConnection>();
+        for (var i = 0; i < 50; i++)
+        {
+            opens.Add(await rig.OpenAsync(RouterRig.QueueScope("q")));
+        }
+
+        await Task.WhenAll(opens.Select(o => o.Cancel.CancelAsync()));
+        await Task.WhenAll(opens.Select(o => o.Run)).DefaultTimeout();
+
+        // Nothing is published, so a follower left behind would keep the idle queue (and the tenant) alive.
+        var deadline = DateTime.UtcNow + TaskTimeoutExtensions.DefaultTimeoutSpan;
+        while (rig.System.TopLevelCount > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{rig.System.TopLevelCount} actors still alive");
+            time.Advance(TimeSpan.FromSeconds(30));
+            await Task.Delay(1);
+        }
+    }
 }

@@ -20,6 +20,7 @@ internal sealed class RouterRig : IAsyncDisposable
     public RouterRig(TimeProvider? time = null, RoutingTable? routing = null, int bufferEvents = 1024, string overflow = "disconnect")
     {
         Time = time ?? TimeProvider.System;
+        Heartbeats = new HeartbeatScheduler(Time);
         Routing = routing ?? RoutingTable.Default;
         System = new ActorSystem(Time, NullLoggerFactory.Instance);
         Tuning = new ActorTuningOptions
@@ -51,6 +52,8 @@ internal sealed class RouterRig : IAsyncDisposable
 
     public TimeProvider Time { get; }
 
+    public HeartbeatScheduler Heartbeats { get; }
+
     public RoutingTable Routing { get; }
 
     public ActorSystem System { get; }
@@ -79,7 +82,7 @@ internal sealed class RouterRig : IAsyncDisposable
         var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver), access);
         var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: typeAsEventField, accept is null ? VersionPins.None : VersionPins.Parse(accept), expiresAt);
         var options = bufferEvents is { } size ? Copy(Streams, size) : Streams;
-        var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Versions, Time, NullLogger.Instance, output ?? pipe.Writer);
+        var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Versions, Time, Heartbeats, NullLogger.Instance, output ?? pipe.Writer);
         var cancel = new CancellationTokenSource();
         var run = Task.Run(async () =>
         {
@@ -136,6 +139,7 @@ internal sealed class RouterRig : IAsyncDisposable
             await open.Reader.DisposeAsync();
         }
         await System.DisposeAsync();
+        Heartbeats.Dispose();
     }
 }
 
