@@ -132,6 +132,9 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// <summary>Events written to the response so far (read from other threads for diagnostics).</summary>
     public long Delivered => Volatile.Read(ref _delivered);
 
+    /// <summary>True once catch-up is over and events come from the live feed (tests wait for it).</summary>
+    internal bool IsLive => Volatile.Read(ref _phase) == Live;
+
     /// <summary>Why it closed, once it has.</summary>
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 

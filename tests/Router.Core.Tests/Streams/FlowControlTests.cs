@@ -67,8 +67,10 @@ public sealed class FlowControlTests
         await using var rig = new RouterRig(bufferEvents: 4, overflow: "drop-oldest");
         var stalled = new Pipe(new PipeOptions(pauseWriterThreshold: 2048, resumeWriterThreshold: 1024));
         var reader = new SseReader(stalled.Reader.AsStream());
-        await rig.OpenAsync(RouterRig.QueueScope("q"), output: stalled.Writer);
+        var open = await rig.OpenAsync(RouterRig.QueueScope("q"), output: stalled.Writer);
         Assert.Equal("connection", (await reader.NextAsync()).EventType);
+        // Published during catch-up, an overflow sends the connection back to the journal (nothing dropped).
+        await Eventually.UntilAsync(() => open.Connection.IsLive);
 
         var padding = $"{{\"pad\":\"{new string('x', 300)}\"}}";
         for (var i = 0; i < 60; i++)
