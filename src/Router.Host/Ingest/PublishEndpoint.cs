@@ -16,26 +16,29 @@ internal static class PublishEndpoint
     private const string NotAllowed = "The token does not allow publishing to this tenant or queue.";
 
     /// <summary>
-    /// Maps the endpoint as a plain <see cref="RequestDelegate"/> over singletons resolved once: no per-request
-    /// service lookups, argument binding or endpoint-filter layer. The request is timed here, into
+    /// Maps the endpoint as a plain <see cref="RequestDelegate"/> over singletons resolved once, on the first
+    /// request (resolving them while the app is built would run the journal's and options' validation early): no
+    /// per-request service lookups, argument binding or endpoint-filter layer. The request is timed here, into
     /// <c>router_ingest_duration_seconds</c> by status, from the start of the handler to its result (not its writing).
     /// </summary>
     public static void MapPublish(this IEndpointRouteBuilder app)
     {
-        var services = app.ServiceProvider;
-        var handler = new Handler(
+        // Two first requests may both resolve: the same singletons, so either handler will do.
+        Handler? handler = null;
+        app.MapPost("/v1/tenants/{tenant}/events", http => (handler ??= Handler.From(http.RequestServices)).HandleAsync(http));
+    }
+
+    private sealed record Handler(
+        TenantDirectory Tenants, PublishOptions Limits, PublishRateLimiter Limiter, AccessControl Access, TimeProvider Time, RouterMetrics Metrics)
+    {
+        public static Handler From(IServiceProvider services) => new(
             services.GetRequiredService<TenantDirectory>(),
             services.GetRequiredService<IOptions<PublishOptions>>().Value,
             services.GetRequiredService<PublishRateLimiter>(),
             services.GetRequiredService<AccessControl>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<RouterMetrics>());
-        app.MapPost("/v1/tenants/{tenant}/events", handler.HandleAsync);
-    }
 
-    private sealed record Handler(
-        TenantDirectory Tenants, PublishOptions Limits, PublishRateLimiter Limiter, AccessControl Access, TimeProvider Time, RouterMetrics Metrics)
-    {
         public async Task HandleAsync(HttpContext http)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
