@@ -13,7 +13,6 @@ public sealed class InMemoryEventJournal : IEventJournal
     private readonly Lock _gate = new();
     private readonly Dictionary<TenantId, List<JournalEvent>> _events = [];
     private readonly Dictionary<(TenantId, string), JournalEvent> _ids = [];
-    private readonly TaskCompletionSource _appendAtGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
 
     /// <summary>When set, the next appends throw it (nothing is stored).</summary>
@@ -21,9 +20,6 @@ public sealed class InMemoryEventJournal : IEventJournal
 
     /// <summary>When set, appends wait for this task before committing (lets a test hold a commit in flight).</summary>
     public Task? AppendGate { get; set; }
-
-    /// <summary>Completes when an append first waits at <see cref="AppendGate"/> (a commit is then in flight).</summary>
-    public Task AppendAtGate => _appendAtGate.Task;
 
     /// <summary>Number of AppendAsync calls that committed (group commit shows as fewer calls than batches).</summary>
     public int Commits { get; private set; }
@@ -39,7 +35,6 @@ public sealed class InMemoryEventJournal : IEventJournal
     {
         if (AppendGate is { } gate)
         {
-            _appendAtGate.TrySetResult();
             await gate.WaitAsync(cancellationToken);
         }
         lock (_gate)

@@ -24,7 +24,6 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
     private readonly RoutingTable _routing;
     private readonly TenantDirectory _directory;
     private readonly ActorTuningOptions _tuning;
-    private readonly AppendInbox _inbox;
     private readonly ILogger _logger;
 
     private readonly Dictionary<StreamKey, StreamHandle> _streams = [];
@@ -37,9 +36,8 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
     /// <summary>False while the journal could not be reached to learn the head; work is refused (503) until it can.</summary>
     private bool _headKnown;
 
-    public TenantActor(TenantId tenant, IEventJournal journal, RoutingTable routing, TenantDirectory directory, ActorTuningOptions tuning, AppendInbox inbox, ILogger logger)
+    public TenantActor(TenantId tenant, IEventJournal journal, RoutingTable routing, TenantDirectory directory, ActorTuningOptions tuning, ILogger logger)
     {
-        _inbox = inbox;
         _tenant = tenant;
         _journal = journal;
         _routing = routing;
@@ -140,7 +138,6 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
         if (!Context.IsStopping)
         {
             // Restarting after a fault: the next incarnation starts clean; waiting publishers retry (503).
-            _inbox.CloseAndDrain(_pending);
             FailPending(new JournalUnavailableException("The tenant is restarting after a fault; retry."));
             return;
         }
@@ -149,8 +146,6 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
         {
             await _inFlight;
         }
-        // Closed for good by this incarnation: later publishers use the mailbox (and reach the next incarnation).
-        _inbox.CloseAndDrain(_pending);
         while (_pending.Count > 0)
         {
             var requests = TakePending();
@@ -205,9 +200,6 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
         {
             return;
         }
-        // Batches that arrive while this commit runs wait in the inbox, without waking the loop, for the next one.
-        // Opened first, so that a publisher who sees the commit under way already finds the inbox open.
-        _inbox.Open();
         _inFlight = CommitAndReportAsync(TakePending(), Context.Self);
     }
 
@@ -259,9 +251,6 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
     private async ValueTask CompleteAsync(TenantMessage.AppendCompleted completed, CancellationToken cancellationToken)
     {
         _inFlight = null;
-        // No commit in flight: the inbox closes (new batches come through the mailbox) and what it holds joins the
-        // pending batches, after any that came through the mailbox before them (StartCommit then takes both).
-        _inbox.CloseAndDrain(_pending);
         // The publishers were answered when the commit completed (CommitAndReportAsync), so none waits on fan-out.
         // Routing follows, in position order, on this loop.
         if (completed.Results is { } results)

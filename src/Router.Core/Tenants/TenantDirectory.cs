@@ -18,7 +18,7 @@ internal sealed class TenantDirectory
 {
     private const int MaxAttempts = 8;
 
-    private readonly ConcurrentDictionary<TenantId, TenantHandle> _tenants = new();
+    private readonly ConcurrentDictionary<TenantId, ActorRef<TenantMessage>> _tenants = new();
     private readonly Lock _spawnGate = new();
     private readonly ActorSystem _system;
     private readonly IEventJournal _journal;
@@ -43,20 +43,11 @@ internal sealed class TenantDirectory
     /// <summary>Tenants with a live actor (tests and health use it to show passivation works).</summary>
     public int ActiveTenants => _tenants.Count;
 
-    /// <summary>Batches of <paramref name="tenant"/> waiting in its append inbox for the next commit (tests).</summary>
-    internal int InboxCount(TenantId tenant) => _tenants.TryGetValue(tenant, out var live) ? live.Inbox.Count : 0;
-
     /// <summary>Appends one batch and completes when it is committed (after routing to live followers).</summary>
     public async Task<BatchResult> AppendAsync(TenantId tenant, IReadOnlyList<EventToAppend> events, CancellationToken cancellationToken)
     {
         var reply = new TaskCompletionSource<BatchResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var append = new TenantMessage.Append(events, reply);
-        // While the tenant has a commit in flight its inbox takes the batch for the next one, without a mailbox
-        // message that would wake its loop; otherwise (or when the inbox is full) the mailbox, as for any message.
-        if (_stopping || !_tenants.TryGetValue(tenant, out var live) || !live.Inbox.TryPost(append))
-        {
-            await ForwardAsync(tenant, append, cancellationToken);
-        }
+        await ForwardAsync(tenant, new TenantMessage.Append(events, reply), cancellationToken);
         return await reply.Task;
     }
 
@@ -76,15 +67,15 @@ internal sealed class TenantDirectory
     {
         if (change.IsResync)
         {
-            foreach (var live in _tenants.Values)
+            foreach (var actor in _tenants.Values)
             {
-                live.Ref.TryTell(TenantMessage.CatchUp.Instance);
+                actor.TryTell(TenantMessage.CatchUp.Instance);
             }
         }
-        else if (_tenants.TryGetValue(change.Tenant, out var live))
+        else if (_tenants.TryGetValue(change.Tenant, out var actor))
         {
             // A full mailbox is busy routing anyway, and the next wake-up or resync catches up.
-            live.Ref.TryTell(TenantMessage.CatchUp.Instance);
+            actor.TryTell(TenantMessage.CatchUp.Instance);
         }
     }
 
@@ -99,17 +90,17 @@ internal sealed class TenantDirectory
             {
                 throw new JournalUnavailableException("The router is shutting down.");
             }
-            var live = GetOrSpawn(tenant);
-            if (await live.Ref.TellAsync(message, cancellationToken))
+            var actor = GetOrSpawn(tenant);
+            if (await actor.TellAsync(message, cancellationToken))
             {
                 return;
             }
-            _tenants.TryRemove(KeyValuePair.Create(tenant, live));
+            _tenants.TryRemove(KeyValuePair.Create(tenant, actor));
         }
         throw new JournalUnavailableException($"Tenant {tenant} could not be started; retry.");
     }
 
-    private TenantHandle GetOrSpawn(TenantId tenant)
+    private ActorRef<TenantMessage> GetOrSpawn(TenantId tenant)
     {
         if (_tenants.TryGetValue(tenant, out var existing))
         {
@@ -121,29 +112,18 @@ internal sealed class TenantDirectory
             {
                 return existing;
             }
-            // One inbox per cell, shared by its incarnations like the mailbox; bounded like it.
-            var inbox = new AppendInbox(_tuning.MailboxCapacity);
-            TenantHandle? spawned = null;
-            var actor = _system.Spawn(
+            ActorRef<TenantMessage>? spawned = null;
+            spawned = _system.Spawn(
                 $"tenants/{tenant.Value}",
-                () => new TenantActor(tenant, _journal, _routing, this, _tuning, inbox, _logger),
+                () => new TenantActor(tenant, _journal, _routing, this, _tuning, _logger),
                 new ActorOptions(_tuning.MailboxCapacity, _tuning.RestartStrategy, _tuning.TenantIdleAfter),
                 () =>
                 {
                     _tenants.TryRemove(KeyValuePair.Create(tenant, spawned!));
                     return ValueTask.CompletedTask;
                 });
-            spawned = new TenantHandle(actor, inbox);
             _tenants[tenant] = spawned;
             return spawned;
         }
     }
-}
-
-/// <summary>A live tenant actor and its append inbox (compared by reference: one per cell).</summary>
-internal sealed class TenantHandle(ActorRef<TenantMessage> actor, AppendInbox inbox)
-{
-    public ActorRef<TenantMessage> Ref { get; } = actor;
-
-    public AppendInbox Inbox { get; } = inbox;
 }
