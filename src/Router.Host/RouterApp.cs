@@ -36,7 +36,7 @@ internal static class RouterApp
         app.UseStatusCodePages();
         app.MapHealth();
         app.MapMetrics();
-        app.MapGroup(string.Empty).WithIngestMetrics().MapPublish();
+        app.MapPublish();
         app.MapStreams();
         app.MapConsole();
         return app;

@@ -23,16 +23,4 @@ internal static class MetricsEndpoints
         var exporter = app.ServiceProvider.GetRequiredService<PrometheusExporter>();
         app.MapGet("/metrics", () => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType));
     }
-
-    /// <summary>Times every request of the group (the publish endpoint) into <c>router_ingest_duration_seconds</c>, labelled by status.</summary>
-    public static TBuilder WithIngestMetrics<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
-        {
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var result = await next(context);
-            var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : context.HttpContext.Response.StatusCode;
-            context.HttpContext.RequestServices.GetRequiredService<RouterMetrics>().IngestCompleted(RouterMetrics.Since(started), status);
-            return result;
-        });
 }

@@ -138,7 +138,7 @@ internal sealed class EventBatchParser
         {
             return new IngestError(400, "type", index, "The field 'type' is required, e.g. \"question.created.v1\".");
         }
-        events.Add(new EventToAppend(id ?? Guid.CreateVersion7().ToString(), type, queue, now, data, audience, origin ?? headerClientId)
+        events.Add(new EventToAppend(id ?? GeneratedEventIds.Next(now), type, queue, now, data, audience, origin ?? headerClientId)
         {
             // Ours, so it cannot collide: the journal skips the idempotency lookup for it.
             IdGenerated = id is null,
