@@ -117,6 +117,8 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
                 }
                 break;
             case "replay":
+                // Not measured, as for fan-out: the replay path (journal reads, frame writing) compiled first.
+                await scenarios.ReplayAsync(Scenarios.ReplayWarmupEvents, warmup: true);
                 foreach (var n in settings.ReplayEvents)
                 {
                     await Add(scenarios.ReplayAsync(n));

@@ -230,13 +230,19 @@ internal sealed class Scenarios(Settings settings)
         return result;
     }
 
-    /// <summary>Replay: prefill one channel, then one client reads it all from the start.</summary>
-    public async Task<ScenarioResult> ReplayAsync(int events)
+    /// <summary>Events of the unmeasured replay run before the measured ones (<see cref="ReplayAsync"/> with <c>warmup</c>).</summary>
+    public const int ReplayWarmupEvents = 20_000;
+
+    /// <summary>
+    /// Replay: prefill one channel, then one client reads it all from the start. With <paramref name="warmup"/> it is
+    /// the unmeasured run (a space of its own) that lets a JIT-compiled server compile the replay path first.
+    /// </summary>
+    public async Task<ScenarioResult> ReplayAsync(int events, bool warmup = false)
     {
         var batch = _target.SupportsBatches ? 1000 : 1;
         var publishers = _target.SupportsBatches ? 4 : 16;
-        var result = Begin("replay", $"events={events} (cut off after {settings.ReplayLimit.TotalSeconds} s; prefilled by {publishers} publishers, batch {batch}; one client from the start; 8 KiB read buffer)");
-        var space = Space($"replay{events}");
+        var result = Begin(warmup ? "warmup-replay" : "replay", $"events={events} (cut off after {settings.ReplayLimit.TotalSeconds} s; prefilled by {publishers} publishers, batch {batch}; one client from the start; 8 KiB read buffer{(warmup ? "; not measured" : $"; after an unmeasured {ReplayWarmupEvents}-event warm-up replay of the same path")})");
+        var space = Space(warmup ? $"replaywarmup{events}" : $"replay{events}");
         var pubs = Enumerable.Range(0, publishers).Select(p => new Publisher(_target, space, ["c0"], p + 1)
         {
             Batch = batch,
@@ -290,6 +296,7 @@ internal sealed class Scenarios(Settings settings)
         m["tool_cpu_s"] = tool1 - tool0;
         m["server_cpu_s"] = server1 - server0;
         m["other_cpu_s"] = Math.Max(0, machine1 - machine0 - (tool1 - tool0) - (server1 - server0));
+        m["server_cpu_us_per_event"] = sub.Received > 0 ? (server1 - server0) * 1e6 / sub.Received : 0;
         Print(result);
         return result;
     }
