@@ -38,6 +38,21 @@ public sealed class ReplayWriterTests
     }
 
     [Fact]
+    public void Write_CorruptRow_ThrowsAndStagesNoPartOfItsFrame()
+    {
+        var output = new CountingWriter();
+        var writer = new ReplayWriter(s_tenant, RoutingTable.Default, EventTypeRegistry.Empty, VersionPins.None, typeAsEventField: false, output);
+        var good = Stored(1, "q");
+        var corrupt = Stored(2, "q") with { Data = Encoding.UTF8.GetBytes("""{"text":""") };
+        writer.Write(good, writer.TypeOf(good.Type)!);
+
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => writer.Write(corrupt, writer.TypeOf(corrupt.Type)!));
+        writer.Drain();
+
+        Assert.Equal(SseFrames.EventFrame(s_tenant, good, good.Type, good.Data, false), output.Written.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void Drain_NothingStaged_WritesNothing()
     {
         var output = new CountingWriter();

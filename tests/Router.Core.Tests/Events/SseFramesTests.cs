@@ -81,6 +81,41 @@ public sealed class SseFramesTests
     }
 
     [Theory]
+    [InlineData("""{"a":\n1}""")] // valid JSON, but the line break (whitespace) would end the data: line
+    [InlineData("""{"a":1} {"b":2}""")]
+    [InlineData("")]
+    public void EventFrame_StoredDataThatWouldBreakTheFrame_Throws(string data)
+    {
+        var stored = Stored("q", null, data.Replace("\\n", "\n", StringComparison.Ordinal), position: 1);
+
+        Assert.ThrowsAny<JsonException>(() => SseFrames.EventFrame(s_tenant, stored, "question.created.v2", stored.Data, false));
+    }
+
+    [Fact]
+    public void IsPlain_EveryAsciiCharacter_TrueExactlyWhenTheEncoderKeepsIt()
+    {
+        for (var c = (char)0; c < 128; c++)
+        {
+            var text = new string(c, 1);
+            Assert.Equal(SseFrames.Encode(text).Value == text, SseFrames.IsPlain(text));
+        }
+    }
+
+    [Fact]
+    public void EventFrame_PlainAndEscapedIds_SameBytesAsTheEnvelopeWrittenFieldByField()
+    {
+        // Plain ids and origins take the byte-by-byte path; the others the JSON writer's: both must match the reference.
+        foreach (var (id, origin) in new[] { ("0193a4b2-7c1d-7e00-8000-1234567890ab", "tab-1"), ("plain", "tab \"q\""), ("ünï", null), ("a\\b", "ok") })
+        {
+            var stored = Stored("q", origin, """{"n":1}""", position: 5) with { EventId = id };
+
+            var frame = SseFrames.EventFrame(s_tenant, stored, "question.created.v2", stored.Data, true);
+
+            Assert.Equal(Reference(stored, "question.created.v2", true), Encoding.UTF8.GetString(frame));
+        }
+    }
+
+    [Theory]
     [InlineData(0L)]
     [InlineData(1L)]
     [InlineData(638_000_000_009_999_999L)]
