@@ -202,8 +202,8 @@ public static class SseFrames
 
     /// <summary>
     /// Stored data is one compact JSON value, validated at ingest; it is checked again because a corrupt row must not
-    /// break a frame: it must be one whole JSON value (as <see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>
-    /// checks) and hold no line break (valid JSON has one only as whitespace, which compact JSON has none of, and
+    /// break a frame: it must be one whole JSON value (<see cref="StoredJson"/>, as
+    /// <see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/> would check) and hold no line break (valid JSON has one only as whitespace, which compact JSON has none of, and
     /// one would end the SSE <c>data:</c> line). Throws a <see cref="JsonException"/> otherwise.
     /// </summary>
     private static void ValidateData(ReadOnlySpan<byte> data)
@@ -212,15 +212,9 @@ public static class SseFrames
         {
             throw new JsonException("The stored data holds a line break.");
         }
-        var reader = new Utf8JsonReader(data);
-        if (!reader.Read())
+        if (!StoredJson.IsValid(data))
         {
-            throw new JsonException("The stored data is empty.");
-        }
-        reader.Skip();
-        if (reader.Read())
-        {
-            throw new JsonException("The stored data holds more than one JSON value.");
+            throw new JsonException("The stored data is not one whole JSON value.");
         }
     }
 
