@@ -231,7 +231,7 @@ internal sealed class Scenarios(Settings settings)
     }
 
     /// <summary>Events of the unmeasured replay run before the measured ones (<see cref="ReplayAsync"/> with <c>warmup</c>).</summary>
-    public const int ReplayWarmupEvents = 20_000;
+    public const int ReplayWarmupEvents = 100_000;
 
     /// <summary>
     /// Replay: prefill one channel, then one client reads it all from the start. With <paramref name="warmup"/> it is
