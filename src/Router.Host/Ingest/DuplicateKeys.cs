@@ -19,11 +19,15 @@ internal sealed class DuplicateKeys
     private const int LinearLimit = 8;
 
     /// <summary>Keys of the open objects, outermost first; each frame owns <c>[Start, next frame's Start)</c>.</summary>
-    private ReadOnlyMemory<byte>[] _keys = new ReadOnlyMemory<byte>[16];
+    private ReadOnlyMemory<byte>[] _keys = new ReadOnlyMemory<byte>[8];
     private int _count;
 
-    private Frame[] _frames = new Frame[8];
+    // Sized for an event: the batch array holds no keys, the event object and its data do.
+    private Frame[] _frames = new Frame[4];
     private int _depth;
+
+    /// <summary>Per open object (by depth), its first key that repeats an earlier one; made at the first duplicate.</summary>
+    private ReadOnlyMemory<byte>?[]? _duplicates;
 
     /// <summary>Hash sets of closed large objects, kept for the next one.</summary>
     private List<HashSet<ReadOnlyMemory<byte>>>? _spareSets;
@@ -40,6 +44,10 @@ internal sealed class DuplicateKeys
         if (_depth == _frames.Length)
         {
             Array.Resize(ref _frames, _depth * 2);
+            if (_duplicates is not null)
+            {
+                Array.Resize(ref _duplicates, _frames.Length);
+            }
         }
         _frames[_depth++] = new Frame { Start = _count };
     }
@@ -48,9 +56,10 @@ internal sealed class DuplicateKeys
     public void Close()
     {
         ref var frame = ref _frames[--_depth];
-        if (frame.Duplicate is { } duplicate && FirstDuplicate is null)
+        if (_duplicates is not null && _duplicates[_depth] is { } duplicate)
         {
-            FirstDuplicate = Encoding.UTF8.GetString(duplicate.Span);
+            FirstDuplicate ??= Encoding.UTF8.GetString(duplicate.Span);
+            _duplicates[_depth] = null;
         }
         if (frame.Set is { } set)
         {
@@ -68,7 +77,7 @@ internal sealed class DuplicateKeys
     public void Add(ref readonly Utf8JsonReader reader, ReadOnlyMemory<byte> body)
     {
         ref var frame = ref _frames[_depth - 1];
-        if (frame.Duplicate is not null)
+        if (_duplicates is not null && _duplicates[_depth - 1] is not null)
         {
             return; // only an object's first duplicate is ever reported
         }
@@ -89,7 +98,7 @@ internal sealed class DuplicateKeys
         {
             if (!set.Add(key))
             {
-                frame.Duplicate = key;
+                Found(key);
             }
             return;
         }
@@ -98,7 +107,7 @@ internal sealed class DuplicateKeys
         {
             if (_keys[i].Span.SequenceEqual(span))
             {
-                frame.Duplicate = key;
+                Found(key);
                 return;
             }
         }
@@ -119,6 +128,8 @@ internal sealed class DuplicateKeys
         }
         _keys[_count++] = key;
     }
+
+    private void Found(ReadOnlyMemory<byte> key) => (_duplicates ??= new ReadOnlyMemory<byte>?[_frames.Length])[_depth - 1] = key;
 
     private ReadOnlyMemory<byte>? Unescape(ref readonly Utf8JsonReader reader)
     {
@@ -154,9 +165,6 @@ internal sealed class DuplicateKeys
 
         /// <summary>All of this object's keys once it has more than <see cref="LinearLimit"/>.</summary>
         public HashSet<ReadOnlyMemory<byte>>? Set;
-
-        /// <summary>This object's first key that repeats an earlier one.</summary>
-        public ReadOnlyMemory<byte>? Duplicate;
     }
 
     private sealed class KeyComparer : IEqualityComparer<ReadOnlyMemory<byte>>

@@ -119,7 +119,14 @@ internal sealed class EventBatchParser
             // Past the first error, or past the most a batch may hold, only check the rest is JSON.
             if (first is null && count < _options.MaxBatch)
             {
+                var start = reader.TokenStartIndex;
                 first = ParseEvent(ref reader, count, headerClientId, now, events);
+                if (count == 0)
+                {
+                    // A batch's events are usually alike: size the list from the first, rather than grow it.
+                    var estimate = _body.Length / (int)(reader.BytesConsumed - start + 1) + 1;
+                    events.Capacity = Math.Min(_options.MaxBatch, estimate);
+                }
             }
             else
             {
