@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -29,21 +28,27 @@ internal sealed class ValidatedNames
         _byChars = _names.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>The validated name of a JSON string value, or null when it is not a valid name.</summary>
-    public string? Get(JsonElement value)
+    /// <summary>
+    /// The validated name of the JSON string at <paramref name="reader"/>, or null when it is not a valid name (or not
+    /// valid text: an escaped lone surrogate).
+    /// </summary>
+    public string? Get(ref readonly Utf8JsonReader reader)
     {
-        // The raw token, quotes included; one without escapes is the name's UTF-8 itself.
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length >= 2 && raw.Length - 2 <= MaxCachedLength && !raw.Contains((byte)'\\'))
+        // A value without escapes is the name's UTF-8 itself.
+        var raw = reader.ValueSpan;
+        if (!reader.ValueIsEscaped && raw.Length <= MaxCachedLength)
         {
             Span<char> chars = stackalloc char[MaxCachedLength];
-            var length = Encoding.UTF8.GetChars(raw[1..^1], chars);
+            var length = Encoding.UTF8.GetChars(raw, chars);
             if (_byChars.TryGetValue(chars[..length], out var known))
             {
                 return known;
             }
         }
-        var text = value.GetString()!;
+        if (EventBatchParser.GetText(in reader) is not { } text)
+        {
+            return null;
+        }
         var name = _validate(text);
         if (name is not null && text.Length <= MaxCachedLength && _names.Count < MaxEntries)
         {
