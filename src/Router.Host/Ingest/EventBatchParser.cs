@@ -451,7 +451,7 @@ internal sealed class EventBatchParser
     /// True when a raw JSON value has no whitespace outside its strings, i.e. it is already what
     /// <see cref="Compact"/> would produce up to string escaping (both are the same JSON value).
     /// </summary>
-    private static bool IsCompact(ReadOnlySpan<byte> raw)
+    internal static bool IsCompact(ReadOnlySpan<byte> raw)
     {
         var inString = false;
         for (var i = 0; i < raw.Length; i++)
@@ -495,5 +495,5 @@ internal sealed class EventBatchParser
         return buffer.WrittenMemory;
     }
 
-    private static string Printable(string name) => name.Length > 64 || name.Any(char.IsControl) ? "(unprintable)" : name;
+    internal static string Printable(string name) => name.Length > 64 || name.Any(char.IsControl) ? "(unprintable)" : name;
 }

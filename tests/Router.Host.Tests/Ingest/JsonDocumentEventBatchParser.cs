@@ -119,7 +119,7 @@ internal sealed class JsonDocumentEventBatchParser
                 : property.NameEquals("id"u8) ? ReadText(property.Value, index, "id", allowNull: true, out id)
                 : property.NameEquals("originClientId"u8) ? ReadText(property.Value, index, "originClientId", allowNull: true, out origin)
                 : property.NameEquals("audience"u8) ? ReadAudience(property.Value, index, out audience)
-                : new IngestError(400, property.Name, index, $"Unknown field '{Printable(property.Name)}'; an event has type, queue, data, id, audience and originClientId.");
+                : new IngestError(400, property.Name, index, $"Unknown field '{EventBatchParser.Printable(property.Name)}'; an event has type, queue, data, id, audience and originClientId.");
             if (error is not null)
             {
                 return error;
@@ -163,7 +163,7 @@ internal sealed class JsonDocumentEventBatchParser
         // Already compact as sent (no whitespace between tokens; JSON strings cannot hold a raw line break):
         // keep the producer's bytes, a slice of the body. Otherwise write it out compact.
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        data = IsCompact(raw) && _body.Span.Overlaps(raw, out var offset)
+        data = EventBatchParser.IsCompact(raw) && _body.Span.Overlaps(raw, out var offset)
             ? _body.Slice(offset, raw.Length)
             : Compact(value);
         if (data.Length > _options.MaxData)
@@ -188,7 +188,7 @@ internal sealed class JsonDocumentEventBatchParser
         {
             if (list.Name is not ("users" or "groups" or "roles"))
             {
-                return new IngestError(400, "audience." + Printable(list.Name), index, "The audience has users, groups and roles only.");
+                return new IngestError(400, "audience." + EventBatchParser.Printable(list.Name), index, "The audience has users, groups and roles only.");
             }
             if (list.Value.ValueKind != JsonValueKind.Array || list.Value.GetArrayLength() > MaxAudienceEntries)
             {
@@ -222,39 +222,6 @@ internal sealed class JsonDocumentEventBatchParser
         return null;
     }
 
-    /// <summary>
-    /// True when a raw JSON value has no whitespace outside its strings, i.e. it is already what
-    /// <see cref="Compact"/> would produce up to string escaping (both are the same JSON value).
-    /// </summary>
-    private static bool IsCompact(ReadOnlySpan<byte> raw)
-    {
-        var inString = false;
-        for (var i = 0; i < raw.Length; i++)
-        {
-            var b = raw[i];
-            if (inString)
-            {
-                if (b == (byte)'\\')
-                {
-                    i++; // the escaped character, whatever it is
-                }
-                else if (b == (byte)'"')
-                {
-                    inString = false;
-                }
-            }
-            else if (b == (byte)'"')
-            {
-                inString = true;
-            }
-            else if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static ReadOnlyMemory<byte> Compact(JsonElement value)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -264,6 +231,4 @@ internal sealed class JsonDocumentEventBatchParser
         }
         return buffer.WrittenMemory;
     }
-
-    private static string Printable(string name) => name.Length > 64 || name.Any(char.IsControl) ? "(unprintable)" : name;
 }
