@@ -14,12 +14,22 @@ public sealed class InMemoryEventJournal : IEventJournal
     private readonly Dictionary<TenantId, List<JournalEvent>> _events = [];
     private readonly Dictionary<(TenantId, string), JournalEvent> _ids = [];
     private bool _disposed;
+    private int _appendsStarted;
 
     /// <summary>When set, the next appends throw it (nothing is stored).</summary>
     public Exception? FailAppendsWith { get; set; }
 
     /// <summary>When set, appends wait for this task before committing (lets a test hold a commit in flight).</summary>
     public Task? AppendGate { get; set; }
+
+    /// <summary>
+    /// When set, called with each append call's number (1, 2, ... in call order) once it committed; the call
+    /// returns when the task completes (lets a test complete commits in another order than they were made).
+    /// </summary>
+    public Func<int, Task>? AfterCommit { get; set; }
+
+    /// <summary>Number of AppendAsync calls begun, including those waiting on <see cref="AppendGate"/>.</summary>
+    public int AppendsStarted => Volatile.Read(ref _appendsStarted);
 
     /// <summary>Number of AppendAsync calls that committed (group commit shows as fewer calls than batches).</summary>
     public int Commits { get; private set; }
@@ -33,10 +43,21 @@ public sealed class InMemoryEventJournal : IEventJournal
 
     public async ValueTask<IReadOnlyList<BatchResult>> AppendAsync(TenantId tenant, IReadOnlyList<IReadOnlyList<EventToAppend>> batches, CancellationToken cancellationToken)
     {
+        var call = Interlocked.Increment(ref _appendsStarted);
         if (AppendGate is { } gate)
         {
             await gate.WaitAsync(cancellationToken);
         }
+        var results = Commit(tenant, batches);
+        if (AfterCommit is { } afterCommit)
+        {
+            await afterCommit(call).WaitAsync(cancellationToken);
+        }
+        return results;
+    }
+
+    private List<BatchResult> Commit(TenantId tenant, IReadOnlyList<IReadOnlyList<EventToAppend>> batches)
+    {
         lock (_gate)
         {
             if (_disposed)

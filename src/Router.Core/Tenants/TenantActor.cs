@@ -19,6 +19,14 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
     /// <summary>Upper bound of events in one journal call; a single batch may exceed it and is then sent alone.</summary>
     private const int MaxEventsPerCommit = 4096;
 
+    /// <summary>
+    /// Journal calls a tenant keeps in flight. Two, so the journal's writer finds the next group already queued
+    /// when it finishes one, instead of idling while the finished one is reported back here and the next is
+    /// started (with one, the SQLite writer idled ~22% of a batch-ingest run). Positions still follow the order
+    /// of the calls: the writer takes them first in, first out.
+    /// </summary>
+    internal const int MaxCommitsInFlight = 2;
+
     private readonly TenantId _tenant;
     private readonly IEventJournal _journal;
     private readonly RoutingTable _routing;
@@ -28,7 +36,12 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
 
     private readonly Dictionary<StreamKey, StreamHandle> _streams = [];
     private readonly List<TenantMessage.Append> _pending = [];
-    private Task? _inFlight;
+
+    /// <summary>Journal calls started and not yet reported back to the loop (at most <see cref="MaxCommitsInFlight"/>).</summary>
+    private int _commitsInFlight;
+
+    /// <summary>The latest call's commit-and-report; it finishes after every earlier one (each awaits its predecessor).</summary>
+    private Task? _lastCommit;
 
     /// <summary>The highest position routed to children; every event at or below it was committed and routed.</summary>
     private Position _head;
@@ -125,7 +138,7 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
 
     protected internal override ValueTask OnIdleAsync(CancellationToken cancellationToken)
     {
-        if (_streams.Count == 0 && _pending.Count == 0 && _inFlight is null)
+        if (_streams.Count == 0 && _pending.Count == 0 && _commitsInFlight == 0)
         {
             Log.Passivating(_logger, _tenant.Value);
             Context.Stop();
@@ -142,9 +155,9 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
             return;
         }
         // Stopping for good (passivation or shutdown): finish what publishers are waiting for.
-        if (_inFlight is not null)
+        if (_lastCommit is not null)
         {
-            await _inFlight;
+            await _lastCommit;
         }
         while (_pending.Count > 0)
         {
@@ -189,29 +202,34 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
     }
 
     /// <summary>
-    /// Hands every waiting batch to the journal as one call, unless a call is already in flight (those batches then
-    /// join the next one). Called on the loop, which runs only the journal's synchronous part (queueing the request
-    /// with its writer); the rest continues where the journal completes it, so no extra thread-pool hop is spent
-    /// starting the commit (it used to be wrapped in Task.Run).
+    /// Hands every waiting batch to the journal as one call, unless <see cref="MaxCommitsInFlight"/> calls are in
+    /// flight (those batches then join the next one). Called on the loop, which runs only the journal's synchronous
+    /// part (queueing the request with its writer); the rest continues where the journal completes it, so no extra
+    /// thread-pool hop is spent starting the commit.
     /// </summary>
     private void StartCommit()
     {
-        if (_inFlight is not null || _pending.Count == 0)
+        while (_commitsInFlight < MaxCommitsInFlight && _pending.Count > 0)
         {
-            return;
+            _commitsInFlight++;
+            _lastCommit = CommitAndReportAsync(TakePending(), Context.Self, _lastCommit);
         }
-        _inFlight = CommitAndReportAsync(TakePending(), Context.Self);
     }
 
     /// <summary>
     /// Commits, answers the publishers at once, then tells the loop (which routes and starts the next commit).
     /// Answering here rather than from the loop saves the hop back to it: the events are durable (SPEC §3 asks no
-    /// more before the answer), and their routing still happens in position order on the loop.
+    /// more before the answer). The report waits for the previous call's, so the loop gets results in call order,
+    /// which is position order: two completions racing on pool threads must not route a later position first.
     /// </summary>
-    private async Task CommitAndReportAsync(List<TenantMessage.Append> requests, ActorRef<TenantMessage> self)
+    private async Task CommitAndReportAsync(List<TenantMessage.Append> requests, ActorRef<TenantMessage> self, Task? previous)
     {
         var completed = await CommitAsync(requests);
         Reply(completed);
+        if (previous is not null)
+        {
+            await previous;
+        }
         // False when the actor is stopping (mailbox closed): PostStopAsync awaits this task, and nothing is left to do.
         await self.TellAsync(completed, CancellationToken.None);
     }
@@ -250,7 +268,7 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
 
     private async ValueTask CompleteAsync(TenantMessage.AppendCompleted completed, CancellationToken cancellationToken)
     {
-        _inFlight = null;
+        _commitsInFlight--;
         // The publishers were answered when the commit completed (CommitAndReportAsync), so none waits on fan-out.
         // Routing follows, in position order, on this loop.
         if (completed.Results is { } results)
