@@ -156,6 +156,35 @@ public sealed class SqliteEventJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_RowsRepeatingAndChangingTheirStrings_EachRowStoredWithItsOwnValues()
+    {
+        // The insert keeps a string bound while the next row holds the same instance: every change, to another
+        // string, to null and back, and across tenants, must still reach its row; non-ASCII text must round-trip.
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+        var time = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+        var type = "question.créé.v1";
+        EventToAppend Row(string id, string? queue, string? origin, string eventType) =>
+            new(id, eventType, queue, time, "{}"u8.ToArray(), null, origin);
+        EventToAppend[] rowsA =
+        [
+            Row("a1", "q", null, type), Row("a2", "q", null, type), Row("a3", null, "client-ü", type),
+            Row("a4", "r", "client-ü", "other.v1"), Row("a5", "q", null, type),
+        ];
+        var a = journal.AppendAsync(TenantA, [rowsA], CancellationToken.None).AsTask();
+        var b = AppendAsync(journal, TenantB, Row("b1", null, null, "b.v1"), Row("b2", "q", "🙂", type));
+        await Task.WhenAll(a, b).DefaultTimeout();
+
+        var storedA = await journal.ReadAsync(TenantA, new JournalQuery(Position.Start, 10), CancellationToken.None).DefaultTimeout();
+        Assert.Equal(
+            rowsA.Select(e => (e.EventId, e.Type, e.Queue, e.OriginClientId)),
+            storedA.Select(e => (e.EventId, e.Type, e.Queue, e.OriginClientId)));
+        var storedB = await journal.ReadAsync(TenantB, new JournalQuery(Position.Start, 10), CancellationToken.None).DefaultTimeout();
+        Assert.Equal(
+            [("b1", "b.v1", (string?)null, (string?)null), ("b2", type, "q", "🙂")],
+            storedB.Select(e => (e.EventId, e.Type, e.Queue, e.OriginClientId)));
+    }
+
+    [Fact]
     public async Task AppendAsync_GeneratedIdAlreadyStored_SkipsTheLookupAndTheUniqueIndexRefusesIt()
     {
         // IdGenerated is the caller's promise that the id is new; the lookup is skipped, the index still guards it.
