@@ -22,7 +22,7 @@ internal static class RouterApp
         // Decided before Kestrel binds anything: an open router never listens on a public address by accident.
         var auth = AuthSetup.Resolve(builder.Configuration, urls);
         builder.WebHost.UseUrls(urls);
-        var http = ValidLimits(builder.Configuration.GetSection("router:http").Get<HttpOptions>() ?? new HttpOptions());
+        var http = ValidLimits(HttpOptions.From(builder.Configuration));
         builder.WebHost.ConfigureKestrel(kestrel => ApplyLimits(http, kestrel.Limits));
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = http.InlineIo);
         ConfigureLogging(builder);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Router.Configuration.Hocon;
+using Router.Host.Http;
 using Router.Host.Security;
 
 namespace Router.Host.Cli;
@@ -73,6 +74,12 @@ internal static class ServeCommand
         return index > 0 && tokens[index - 1].StartsWith("--", StringComparison.Ordinal) && !tokens[index - 1].Contains('=', StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>router.http.inline-io</c>, read from the bound options: the raw key is <c>router:http:inlineio</c> (the
+    /// HOCON source drops dashes), so looking up <c>inline-io</c> by name would always read false.
+    /// </summary>
+    internal static bool WantsInlineSocketCompletions(IConfiguration configuration) => HttpOptions.From(configuration).InlineIo;
+
     private static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         WebApplication app;
@@ -86,7 +93,7 @@ internal static class ServeCommand
             await console.Error.WriteLineAsync($"router: cannot start: {exception.Message}");
             return ExitCodes.Failed;
         }
-        if (app.Configuration.GetValue<bool>("router:http:inline-io"))
+        if (WantsInlineSocketCompletions(app.Configuration))
         {
             // Read by the socket engine when the first socket opens (Kestrel binds in RunAsync), process-wide: so it
             // is set by the process that serves, not by RouterApp (test hosts share their process with test clients).

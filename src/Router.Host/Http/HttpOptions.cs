@@ -30,4 +30,8 @@ public sealed class HttpOptions
     /// delivery (bench/RESULTS.md). Turn it off only if custom code blocks inside a request.
     /// </summary>
     public bool InlineIo { get; set; }
+
+    /// <summary>The <c>router.http</c> section as bound (keys lose their dashes: <c>inline-io</c> is <c>inlineio</c>).</summary>
+    public static HttpOptions From(IConfiguration configuration) =>
+        configuration.GetSection("router:http").Get<HttpOptions>() ?? new HttpOptions();
 }
