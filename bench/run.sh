@@ -7,7 +7,9 @@
 # journal in a temp dir), runs the same load tool against each on loopback, prints one table of figures and
 # Router / Nchan ratios, and stops what it started (by PID).
 # Environment: ROUTER_PORT (5089), NCHAN_PORT (8089), ROUTER_SYNC (normal | full: SQLite synchronous), KEEP=1 keeps the temp dir,
-#   TARGETS=router runs Router alone (no table of ratios; for quick before/after figures while working on Router).
+#   TARGETS=router runs Router alone (no table of ratios; for quick before/after figures while working on Router);
+#   the default nchan,router,kestrel also runs bench/Router.KestrelFloor (Kestrel with nothing behind it) through the
+#   idle and ingest scenarios, so the table shows what Kestrel alone costs next to Router's figure.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,11 +18,12 @@ shift || true
 ROUTER_PORT=${ROUTER_PORT:-5089}
 NCHAN_PORT=${NCHAN_PORT:-8089}
 ROUTER_SYNC=${ROUTER_SYNC:-normal}
-TARGETS=${TARGETS:-nchan,router}
+TARGETS=${TARGETS:-nchan,router,kestrel}
 WORK=$(mktemp -d /tmp/router-bench.XXXXXX)
 RUN_ID=$(date -u +%H%M%S)
 ROUTER_PID=""
 NGINX_PID=""
+FLOOR_PID=""
 
 case "$MODE" in
   quick) TOOL_MODE=(--quick) ;;
@@ -46,7 +49,30 @@ stop_nginx() {
   NGINX_PID=""
 }
 
+stop_floor() {
+  if [[ -n "$FLOOR_PID" ]] && kill -0 "$FLOOR_PID" 2>/dev/null; then
+    kill -TERM "$FLOOR_PID"
+    for _ in $(seq 1 100); do kill -0 "$FLOOR_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$FLOOR_PID" 2>/dev/null && kill -KILL "$FLOOR_PID"
+  fi
+  FLOOR_PID=""
+}
+
+# The scenarios the floor server can serve (idle, ingest), limited to those asked for with --scenarios.
+floor_scenarios() {
+  local asked="idle,fanout,fanout-10k,slow,channels,ingest,replay" previous=""
+  for arg in "$@"; do
+    if [[ "$previous" == "--scenarios" ]]; then asked="$arg"; fi
+    if [[ "$arg" == --scenarios=* ]]; then asked="${arg#--scenarios=}"; fi
+    previous="$arg"
+  done
+  local chosen=()
+  for s in idle ingest; do [[ ",$asked," == *",$s,"* ]] && chosen+=("$s"); done
+  (IFS=,; echo "${chosen[*]}")
+}
+
 cleanup() {
+  stop_floor
   stop_router
   stop_nginx
   if [[ "${KEEP:-0}" != 1 ]]; then rm -rf "$WORK/router-data"; fi
@@ -65,6 +91,7 @@ wait_for() { # url
 echo "== build (Release)"
 dotnet build -c Release "$ROOT/src/Router.Host/Router.Host.csproj" -v q -nologo | tail -n 3
 dotnet build -c Release "$ROOT/bench/Router.LoadTool/Router.LoadTool.csproj" -v q -nologo | tail -n 3
+dotnet build -c Release "$ROOT/bench/Router.KestrelFloor/Router.KestrelFloor.csproj" -v q -nologo | tail -n 3
 ROUTER_DLL="$ROOT/src/Router.Host/bin/Release/net10.0/router.dll"
 TOOL=(dotnet "$ROOT/bench/Router.LoadTool/bin/Release/net10.0/router-load.dll")
 
@@ -76,7 +103,8 @@ fi
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, kernel $(uname -r), open files $(ulimit -n)"
 echo "== work dir $WORK; run $RUN_ID; mode $MODE; Router SQLite synchronous=$ROUTER_SYNC"
 
-for port in "$NCHAN_PORT" "$ROUTER_PORT"; do
+FLOOR_PORT=${FLOOR_PORT:-5090}
+for port in "$NCHAN_PORT" "$ROUTER_PORT" "$FLOOR_PORT"; do
   if ss -ltn "sport = :$port" | grep -q LISTEN; then
     echo "127.0.0.1:$port is already in use (a previous run still going?); set NCHAN_PORT / ROUTER_PORT" >&2
     exit 1
@@ -120,11 +148,29 @@ echo "== Router (release, SQLite synchronous=$ROUTER_SYNC, publish rate limit of
   --out "$WORK/router.json" "${TOOL_MODE[@]}" "$@" | tee "$WORK/router.log.tool"
 stop_router
 
+# --- Kestrel floor: Router's HTTP paths with nothing behind them (idle and ingest only)
+FLOOR_ARGS=()
+FLOOR_SCENARIOS=$(floor_scenarios "$@")
+if [[ ",$TARGETS," == *",kestrel,"* && -n "$FLOOR_SCENARIOS" ]]; then
+(
+  cd "$WORK"
+  export DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+  exec dotnet "$ROOT/bench/Router.KestrelFloor/bin/Release/net10.0/kestrel-floor.dll" --urls "http://127.0.0.1:$FLOOR_PORT" > "$WORK/floor.log" 2>&1
+) &
+FLOOR_PID=$!
+wait_for "http://127.0.0.1:$FLOOR_PORT/ready"
+echo "== Kestrel floor (release, same runtime settings as Router; scenarios $FLOOR_SCENARIOS), pid $FLOOR_PID"
+"${TOOL[@]}" run --target router --endpoint "127.0.0.1:$FLOOR_PORT" --pids "$FLOOR_PID" --run "$RUN_ID" \
+  --out "$WORK/floor.json" "${TOOL_MODE[@]}" "$@" --scenarios "$FLOOR_SCENARIOS" | tee "$WORK/floor.log.tool"
+stop_floor
+FLOOR_ARGS=(--floor "$WORK/floor.json")
+fi
+
 if [[ ",$TARGETS," != *",nchan,"* ]]; then
   echo "(Router only: raw results and logs in $WORK)"
   exit 0
 fi
 echo
 echo "== results (Router SQLite synchronous=$ROUTER_SYNC; Nchan in memory)"
-"${TOOL[@]}" report --router "$WORK/router.json" --nchan "$WORK/nchan.json" | tee "$WORK/table.md"
+"${TOOL[@]}" report --router "$WORK/router.json" --nchan "$WORK/nchan.json" "${FLOOR_ARGS[@]}" | tee "$WORK/table.md"
 echo "(raw results and logs in $WORK)"

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Router.LoadTool;
 
 // router-load run --target router|nchan --endpoint 127.0.0.1:5089 [--pids 1,2] [--quick] [--scenarios a,b] [--out file.json]
-// router-load report --router r.json --nchan n.json
+// router-load report --router r.json --nchan n.json [--floor kestrel.json]
 // Socket continuations run on the epoll threads instead of hopping to the thread pool: the subscribers' work per
 // read is short and never blocks, and the hop is most of the tool's CPU per event. Read when the first socket opens.
 if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
@@ -21,14 +21,14 @@ switch (command)
     case "run":
         return await RunAsync(options);
     case "report":
-        return Report.Print(options["router"], options["nchan"]);
+        return Report.Print(options["router"], options["nchan"], options.GetValueOrDefault("floor"));
     default:
         Console.WriteLine("""
             router-load run --target router|nchan --endpoint 127.0.0.1:PORT [--pids PID,PID] [--out results.json]
                             [--quick] [--scenarios idle,fanout,fanout-10k,slow,channels,ingest,replay]
                             [--duration 10] [--subs 1000] [--subs-large 10000] [--rate 1000] [--rate-large 100] [--channels 1000] [--channels-rate 10000]
                             [--idle 10000,50000] [--idle-settle 5] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64] [--ingest-batches 1,100]
-            router-load report --router router.json --nchan nchan.json
+            router-load report --router router.json --nchan nchan.json [--floor kestrel-floor.json]
             """);
         return 2;
 }

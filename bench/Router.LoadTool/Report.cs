@@ -67,30 +67,45 @@ internal static class Report
         ("ingest", "other_cpu_s", "(others on the machine)"),
     ];
 
-    public static int Print(string routerFile, string nchanFile)
+    /// <summary>
+    /// Prints the table. With <paramref name="floorFile"/> (the Kestrel floor server's run, idle and ingest only) a
+    /// column shows what Kestrel alone costs in the same run: the part of Router's figure that is not Router's.
+    /// </summary>
+    public static int Print(string routerFile, string nchanFile, string? floorFile = null)
     {
         var router = Load(routerFile);
         var nchan = Load(nchanFile);
+        var floor = floorFile is null ? null : Load(floorFile);
         AddSlowChange(router);
         AddSlowChange(nchan);
-        Console.WriteLine("| scenario | parameters | metric | target (issue 8) | Router | Nchan | Router / Nchan |");
-        Console.WriteLine("|---|---|---|---|---:|---:|---:|");
+        var floorHeader = floor is null ? "" : " Kestrel floor |";
+        var floorRule = floor is null ? "" : "---:|";
+        Console.WriteLine($"| scenario | parameters | metric | target (issue 8) | Router | Nchan | Router / Nchan |{floorHeader}");
+        Console.WriteLine($"|---|---|---|---|---:|---:|---:|{floorRule}");
         foreach (var r in router)
         {
-            var n = nchan.FirstOrDefault(x => x.Scenario == r.Scenario && Key(x.Parameters) == Key(r.Parameters));
+            var n = Paired(nchan, r);
+            var f = floor is null ? null : Paired(floor, r);
             foreach (var (scenario, metric, target) in s_rows.Where(x => x.Scenario == r.Scenario))
             {
                 if (!r.Metrics.TryGetValue(metric, out var rv))
                 {
                     continue;
                 }
-                double? nv = n is not null && n.Metrics.TryGetValue(metric, out var v) && !n.Metrics.ContainsKey("unsupported") ? v : null;
+                var nv = Value(n, metric);
                 var ratio = nv is { } x && x != 0 ? (rv / x).ToString("0.00") : "";
-                Console.WriteLine($"| {scenario} | {Key(r.Parameters)} | {metric} | {target} | {Format(rv)} | {(nv is { } y ? Format(y) : "n/a")} | {ratio} |");
+                var floorCell = floor is null ? "" : $" {(Value(f, metric) is { } fv ? Format(fv) : "")} |";
+                Console.WriteLine($"| {scenario} | {Key(r.Parameters)} | {metric} | {target} | {Format(rv)} | {(nv is { } y ? Format(y) : "n/a")} | {ratio} |{floorCell}");
             }
         }
         return 0;
     }
+
+    private static ScenarioResult? Paired(List<ScenarioResult> results, ScenarioResult r) =>
+        results.FirstOrDefault(x => x.Scenario == r.Scenario && Key(x.Parameters) == Key(r.Parameters));
+
+    private static double? Value(ScenarioResult? result, string metric) =>
+        result is not null && result.Metrics.TryGetValue(metric, out var v) && !result.Metrics.ContainsKey("unsupported") ? v : null;
 
     /// <summary>The scenario's distinguishing parameters (the first few words), used to pair the two runs.</summary>
     private static string Key(string parameters) =>
