@@ -37,7 +37,7 @@ internal sealed partial class ConnectionActor
         {
             return false;
         }
-        if (_buffer.Reader.Count > 0)
+        if (_buffer.Count > 0)
         {
             // Queued events go first; the loop is already woken for them.
             Volatile.Write(ref _writer, WriterFree);
@@ -63,7 +63,7 @@ internal sealed partial class ConnectionActor
                 {
                     _stalledFlush = flush;
                     Volatile.Write(ref _writer, WriterHandedOver);
-                    _buffer.Writer.TryWrite(ConnectionItem.HandOver);
+                    _buffer.TryWrite(ConnectionItem.HandOver);
                     return true;
                 }
                 if (flush.Result.IsCompleted)

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Router.Actors;
 using Router.Events;
@@ -51,9 +50,9 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// <summary>
     /// Outbound buffer; many writers (the stream's queue actor, the heartbeat scheduler), one reader (the run loop).
     /// <see cref="Close"/> completes it, which is what wakes an idle loop: the idle wait takes no cancellation token,
-    /// so it costs no token registration and no wait object per wait.
+    /// so it costs no token registration, and it reuses the buffer's one wait object.
     /// </summary>
-    private readonly Channel<ConnectionItem> _buffer;
+    private readonly OutboundBuffer _buffer;
 
     private readonly CancellationTokenSource _closing = new();
     private int _phase = CatchingUp;
@@ -109,13 +108,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         _heartbeats = heartbeats;
         _logger = logger;
         _output = output;
-        _buffer = Channel.CreateBounded<ConnectionItem>(
-            new BoundedChannelOptions(options.BufferEvents)
-            {
-                SingleReader = true,
-                FullMode = _policy == OverflowPolicy.DropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            },
-            OnDropped);
+        _buffer = new OutboundBuffer(options.BufferEvents, dropOldest: _policy == OverflowPolicy.DropOldest, OnDropped);
         _pending = new ConflatingQueue(TypePatternSet.Parse(options.Conflate));
         if (options.ThrottleEventsPerSecond > 0)
         {
@@ -166,7 +159,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private bool Enqueue(RoutedEvent e)
     {
         var cost = Cost(e);
-        if (Interlocked.Add(ref _bufferedBytes, cost) <= _options.BufferBytes && _buffer.Writer.TryWrite(new ConnectionItem(e)))
+        if (Interlocked.Add(ref _bufferedBytes, cost) <= _options.BufferBytes && _buffer.TryWrite(new ConnectionItem(e)))
         {
             return true;
         }
@@ -201,7 +194,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             // completing the buffer does too (its continuations are asynchronous). Cancelled first, so a loop woken by
             // the completion finds the token cancelled.
             _ = _closing.CancelAsync();
-            _buffer.Writer.TryComplete();
+            _buffer.TryComplete();
         }
     }
 
@@ -411,7 +404,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
                 return;
             }
             // The buffer overflowed while we read: what it held (or refused) is in the journal. Empty it, read again.
-            while (_buffer.Reader.TryRead(out _))
+            while (_buffer.TryRead(out _))
             {
             }
             Volatile.Write(ref _phase, CatchingUp);
@@ -427,12 +420,11 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
 
     private async Task RunLiveAsync(CancellationToken token)
     {
-        var reader = _buffer.Reader;
         _lastQueued = _lastWritten;
         // The writer has been the loop's since the start (preamble, replay); from here on it is shared with write-through.
         while (true)
         {
-            var heartbeatDue = TakeWaiting(reader);
+            var heartbeatDue = TakeWaiting();
             WriteResetIfDropped();
             var wrote = WritePending();
             if (heartbeatDue && !wrote && _pending.Count == 0)
@@ -448,24 +440,24 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             if (_pending.Count == 0)
             {
                 // Idle: the common wait, kept inline (no state machine of its own) and without a token (see _buffer).
-                if (!await reader.WaitToReadAsync(CancellationToken.None))
+                if (!await _buffer.WaitToReadAsync())
                 {
                     throw new OperationCanceledException("The connection was closed.", token);
                 }
             }
             else
             {
-                await WaitForThrottleAsync(reader, token);
+                await WaitForThrottleAsync(token);
             }
             await AcquireWriterAsync(token);
         }
     }
 
     /// <summary>Moves what waits in the buffer into the pending queue (batching, conflation); true when a heartbeat fell due.</summary>
-    private bool TakeWaiting(ChannelReader<ConnectionItem> reader)
+    private bool TakeWaiting()
     {
         var heartbeatDue = false;
-        while (_pending.Count < _options.BufferEvents && reader.TryRead(out var item))
+        while (_pending.Count < _options.BufferEvents && _buffer.TryRead(out var item))
         {
             if (item.Event is not { } e)
             {
@@ -516,16 +508,19 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// While throttled, waits for new events or the next token; a throttled connection whose pending queue is
     /// full stops reading, so its buffer fills and the overflow policy protects everyone else.
     /// </summary>
-    private async ValueTask WaitForThrottleAsync(ChannelReader<ConnectionItem> reader, CancellationToken token)
+    private async ValueTask WaitForThrottleAsync(CancellationToken token)
     {
         var untilToken = _throttle!.TimeUntil(_time.GetTimestamp(), _time.TimestampFrequency);
-        var tokenArrives = Task.Delay(untilToken, _time, token);
         if (_pending.Count >= _options.BufferEvents)
         {
-            await tokenArrives;
+            await Task.Delay(untilToken, _time, token);
             return;
         }
-        await Task.WhenAny(tokenArrives, reader.WaitToReadAsync(token).AsTask());
+        // Whichever comes first: the next token (the timer wakes the wait) or new items to conflate with the pending.
+        using (_time.CreateTimer(static buffer => ((OutboundBuffer)buffer!).Wake(), _buffer, untilToken, Timeout.InfiniteTimeSpan))
+        {
+            await _buffer.WaitToReadAsync();
+        }
         token.ThrowIfCancellationRequested();
     }
 
@@ -579,9 +574,9 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     void IHeartbeatTarget.OnHeartbeatDue()
     {
         // Only an idle connection needs a heartbeat; a busy one is writing anyway.
-        if (_buffer.Reader.Count == 0)
+        if (_buffer.Count == 0)
         {
-            _buffer.Writer.TryWrite(ConnectionItem.Heartbeat);
+            _buffer.TryWrite(ConnectionItem.Heartbeat);
         }
     }
 
