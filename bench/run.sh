@@ -31,32 +31,19 @@ case "$MODE" in
   *) echo "usage: bench/run.sh [full|quick] [load tool arguments]" >&2; exit 2 ;;
 esac
 
-stop_router() {
-  if [[ -n "$ROUTER_PID" ]] && kill -0 "$ROUTER_PID" 2>/dev/null; then
-    kill -TERM "$ROUTER_PID"
-    for _ in $(seq 1 100); do kill -0 "$ROUTER_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$ROUTER_PID" 2>/dev/null && kill -KILL "$ROUTER_PID"
+# stop_pid PID FIRST_SIGNAL LAST_SIGNAL: asks politely, waits up to 10 s, then insists.
+stop_pid() {
+  if [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; then
+    kill "-$2" "$1"
+    for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$1" 2>/dev/null && kill "-$3" "$1"
   fi
-  ROUTER_PID=""
+  return 0
 }
 
-stop_nginx() {
-  if [[ -n "$NGINX_PID" ]] && kill -0 "$NGINX_PID" 2>/dev/null; then
-    kill -QUIT "$NGINX_PID"
-    for _ in $(seq 1 100); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$NGINX_PID" 2>/dev/null && kill -TERM "$NGINX_PID"
-  fi
-  NGINX_PID=""
-}
-
-stop_floor() {
-  if [[ -n "$FLOOR_PID" ]] && kill -0 "$FLOOR_PID" 2>/dev/null; then
-    kill -TERM "$FLOOR_PID"
-    for _ in $(seq 1 100); do kill -0 "$FLOOR_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$FLOOR_PID" 2>/dev/null && kill -KILL "$FLOOR_PID"
-  fi
-  FLOOR_PID=""
-}
+stop_router() { stop_pid "$ROUTER_PID" TERM KILL; ROUTER_PID=""; }
+stop_nginx() { stop_pid "$NGINX_PID" QUIT TERM; NGINX_PID=""; }
+stop_floor() { stop_pid "$FLOOR_PID" TERM KILL; FLOOR_PID=""; }
 
 # The scenarios the floor server can serve (idle, ingest), limited to those asked for with --scenarios.
 floor_scenarios() {
