@@ -33,7 +33,10 @@ internal static class RouterApp
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.UseStatusCodePages();
+        // Problem bodies for bare error statuses (404, 405), except on the stream routes: they write their own
+        // problems, and the middleware would hold a state machine for every open stream (~120 bytes each).
+        app.UseRouting();
+        app.UseWhen(http => !StreamEndpoint.IsStream(http), branch => branch.UseStatusCodePages());
         app.MapHealth();
         app.MapMetrics();
         app.MapPublish();

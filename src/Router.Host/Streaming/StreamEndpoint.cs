@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Router.Connections;
@@ -21,37 +22,59 @@ internal static class StreamEndpoint
         // hours. Resolved on the first stream, not here, so building the app still opens nothing (the journal).
         var root = app.ServiceProvider;
         var services = new Lazy<StreamServices>(root.GetRequiredService<StreamServices>);
-        app.MapGet("/v1/tenants/{tenant}/stream", (string tenant, HttpContext http) => StreamAsync(tenant, null, http, services.Value));
-        app.MapGet("/v1/tenants/{tenant}/queues/{queue}/stream", (string tenant, string queue, HttpContext http) => StreamAsync(tenant, queue, http, services.Value));
+        // Plain request delegates, not minimal-API handlers: argument binding would wrap each stream in a state machine
+        // of its own (awaiting an IResult) for its whole life. The marker keeps status-code pages off them (RouterApp).
+        app.MapGet("/v1/tenants/{tenant}/stream", (HttpContext http) => OpenAsync(http, queueStream: false, services.Value))
+            .WithMetadata(StreamEndpointMarker.Instance);
+        app.MapGet("/v1/tenants/{tenant}/queues/{queue}/stream", (HttpContext http) => OpenAsync(http, queueStream: true, services.Value))
+            .WithMetadata(StreamEndpointMarker.Instance);
     }
 
-    private static async Task<IResult> StreamAsync(string tenant, string? queue, HttpContext http, StreamServices services)
+    /// <summary>True for the two stream routes (set once routing has matched the request).</summary>
+    public static bool IsStream(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<StreamEndpointMarker>() is not null;
+
+    private static Task OpenAsync(HttpContext http, bool queueStream, StreamServices services)
     {
-        var (principal, unauthorized) = await services.Access.AuthenticateAsync(http, TokenSources.Subscriber);
-        if (principal is null)
+        // Open routers and cached keys answer synchronously; only then is no state machine kept for the stream here.
+        var authentication = services.Access.AuthenticateAsync(http, TokenSources.Subscriber);
+        return authentication.IsCompletedSuccessfully
+            ? Open(http, queueStream, services, authentication.Result)
+            : OpenAfterAuthenticationAsync(http, queueStream, services, authentication);
+    }
+
+    private static async Task OpenAfterAuthenticationAsync(
+        HttpContext http, bool queueStream, StreamServices services, ValueTask<(RouterPrincipal? Principal, IResult? Failure)> authentication) =>
+        await Open(http, queueStream, services, await authentication);
+
+    /// <summary>Answers a problem, or starts the stream; returns the stream's task as it is, awaited only by Kestrel.</summary>
+    private static Task Open(HttpContext http, bool queueStream, StreamServices services, (RouterPrincipal? Principal, IResult? Failure) authentication)
+    {
+        if (authentication.Principal is not { } principal)
         {
-            return unauthorized!;
+            return authentication.Failure!.ExecuteAsync(http);
         }
+        var tenant = (string)http.Request.RouteValues["tenant"]!;
+        var queue = queueStream ? (string)http.Request.RouteValues["queue"]! : null;
         var (request, field, error) = StreamRequestParser.Parse(tenant, queue, http.Request, services.AlwaysDeliver);
         if (request is null)
         {
-            return Problems.InvalidField(field!, error!);
+            return Problems.InvalidField(field!, error!).ExecuteAsync(http);
         }
         var scope = request.Filter.Scope;
         if (!MayOpen(principal, scope))
         {
-            return Problems.Forbidden("The token does not allow subscribing to this stream.");
+            return Problems.Forbidden("The token does not allow subscribing to this stream.").ExecuteAsync(http);
         }
         // Access is decided now and kept for the stream's life (SPEC §8); ?queue=* is narrowed per event to
         // the queues the token may read, and the stream ends at the token's exp.
         request = request with { Filter = request.Filter.WithAccess(principal.AccessFor(scope.Tenant)), ExpiresAt = principal.ExpiresAt };
         if (services.Lifecycle.IsStopping)
         {
-            return Problems.Unavailable(http, "The router is shutting down; reconnect to another node or retry.", services.Options.Retry);
+            return Problems.Unavailable(http, "The router is shutting down; reconnect to another node or retry.", services.Options.Retry).ExecuteAsync(http);
         }
 
         var connection = new ConnectionActor(
-            Guid.CreateVersion7().ToString("N"),
+            Guid.CreateVersion7(),
             request,
             services.Options,
             services.Tenants,
@@ -63,36 +86,40 @@ internal static class StreamEndpoint
             services.Logger,
             http.Response.BodyWriter);
 
-        var address = http.Connection.RemoteIpAddress;
+        // From the feature, not http.Connection: that wrapper is made on first use and a stream would keep it.
+        var address = http.Features.GetRequiredFeature<IHttpConnectionFeature>().RemoteIpAddress;
         if (!services.Addresses.TryEnter(address, services.Limits.MaxConnectionsPerAddress))
         {
-            return Problems.TooManyRequests(http, "Too many open streams from this address.", services.Options.Retry);
+            return Problems.TooManyRequests(http, "Too many open streams from this address.", services.Options.Retry).ExecuteAsync(http);
         }
         if (!services.Connections.TryAdd(connection, services.Limits.MaxConnections, services.Limits.MaxConnectionsPerTenant))
         {
             services.Addresses.Leave(address);
-            return Problems.Unavailable(http, "Too many open streams on this node; retry shortly or connect to another node.", services.Options.Retry);
+            return Problems.Unavailable(http, "Too many open streams on this node; retry shortly or connect to another node.", services.Options.Retry).ExecuteAsync(http);
         }
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        return RunAsync(connection, http, address, services);
+    }
 
+    private static async Task RunAsync(ConnectionActor connection, HttpContext http, IPAddress? address, StreamServices services)
+    {
         try
         {
             await connection.RunAsync(http.RequestAborted);
         }
         catch (JournalUnavailableException exception) when (!http.Response.HasStarted)
         {
-            return Problems.Unavailable(http, exception.Message, services.Options.Retry);
+            await Problems.Unavailable(http, exception.Message, services.Options.Retry).ExecuteAsync(http);
         }
         finally
         {
             services.Connections.Remove(connection);
             services.Addresses.Leave(address);
         }
-        return Results.Empty;
     }
 
     /// <summary>A queue stream needs its queue; the tenant stream needs the tenant level and every queue it names.</summary>
@@ -104,6 +131,12 @@ internal static class StreamEndpoint
         }
         return principal.CanSubscribe(scope.Tenant, null) && scope.Queues.All(q => principal.CanSubscribe(scope.Tenant, q));
     }
+}
+
+/// <summary>Marks the stream routes, whose responses last as long as the client stays.</summary>
+internal sealed class StreamEndpointMarker
+{
+    public static readonly StreamEndpointMarker Instance = new();
 }
 
 /// <summary>What a stream needs from the container, resolved once per request as one parameter.</summary>

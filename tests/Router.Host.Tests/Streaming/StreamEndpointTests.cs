@@ -35,6 +35,27 @@ public sealed class StreamEndpointTests : IAsyncLifetime
         Assert.Equal(30000, connection.GetProperty("heartbeatMs").GetInt32());
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/tenants/acme/queues/town-hall/nope", HttpStatusCode.NotFound)]
+    [InlineData("POST", "/v1/tenants/acme/queues/town-hall/stream", HttpStatusCode.MethodNotAllowed)]
+    public async Task BareErrorStatus_NextToTheStreamRoutes_StillGetsAStatusCodePageBody(string method, string path, HttpStatusCode status)
+    {
+        // Status-code pages are left off the stream endpoints themselves (they write their own problems), only them.
+        using var response = await _host.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)).DefaultTimeout();
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Contains(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), await response.Content.ReadAsStringAsync().DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task QueueStream_Opened_ConnectionIdIs32HexDigits()
+    {
+        await using var stream = await _host.StreamAsync("/v1/tenants/acme/queues/town-hall/stream");
+
+        var connection = await stream.ConnectionEventAsync();
+        Assert.Matches("^[0-9a-f]{32}$", connection.GetProperty("connectionId").GetString());
+    }
+
     [Fact]
     public async Task LiveEvent_Published_ArrivesAsCloudEventWithIdEqualToSequence()
     {
