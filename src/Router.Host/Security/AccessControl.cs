@@ -89,7 +89,7 @@ internal sealed class AccessControl
         }
         if ((sources & TokenSources.Query) != 0)
         {
-            var query = request.Query[QueryParameter];
+            var query = QueryValues.Of(request)[QueryParameter];
             if (query.Count > 1)
             {
                 return (null, "Send one access_token.");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Primitives;
 using Router.Connections;
 using Router.Events;
+using Router.Host.Http;
 using Router.Host.Ingest;
 using Router.Journal;
 using Router.Queues;
@@ -25,7 +26,7 @@ internal static class StreamRequestParser
             return Fail("tenant", "The tenant must match ^[a-z0-9][a-z0-9_-]{0,63}$.");
         }
         StreamScope scope;
-        var query = request.Query;
+        var query = QueryValues.Of(request);
         if (queue is not null)
         {
             if (!QueueName.TryParse(queue, out var queueName))
