@@ -35,6 +35,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private static readonly TimeSpan s_farewellTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan s_unfollowTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly Guid _id;
     private readonly StreamRequest _request;
     private readonly StreamOptions _options;
     private readonly OverflowPolicy _policy;
@@ -84,7 +85,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private Position _throttledUpTo;
 
     public ConnectionActor(
-        string id,
+        Guid id,
         StreamRequest request,
         StreamOptions options,
         TenantDirectory tenants,
@@ -96,7 +97,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         ILogger logger,
         PipeWriter output)
     {
-        Id = id;
+        _id = id;
         _request = request;
         _options = options;
         _policy = options.OverflowPolicy;
@@ -108,7 +109,9 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         _heartbeats = heartbeats;
         _logger = logger;
         _output = output;
-        _buffer = new OutboundBuffer(options.BufferEvents, dropOldest: _policy == OverflowPolicy.DropOldest, OnDropped);
+        // The callback only for drop-oldest: a delegate per connection is 64 bytes every idle stream would hold for nothing.
+        var dropOldest = _policy == OverflowPolicy.DropOldest;
+        _buffer = new OutboundBuffer(options.BufferEvents, dropOldest, dropOldest ? OnDropped : null);
         _pending = new ConflatingQueue(TypePatternSet.Parse(options.Conflate));
         if (options.ThrottleEventsPerSecond > 0)
         {
@@ -116,7 +119,8 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         }
     }
 
-    public string Id { get; }
+    /// <summary>The id in the connection event and the logs; kept as a Guid (formatted on use: a stream holds it for hours).</summary>
+    public string Id => _id.ToString("N");
 
     public SubscriptionFilter Filter => _request.Filter;
 
@@ -205,14 +209,12 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// </summary>
     public async Task RunAsync(CancellationToken requestAborted)
     {
-        // One token for everything the loop waits on: the client leaving closes the connection like any other reason
-        // (no linked token source per connection: it and its registrations cost ~300 bytes of every idle connection).
-        using var aborted = requestAborted.UnsafeRegister(static s => ((ConnectionActor)s!).Close(CloseReason.ClientGone), this);
-        var token = _closing.Token;
         FollowAck ack;
         try
         {
-            ack = await _tenants.FollowAsync(this, token);
+            // On the request's token, not the closing one: waiting registers on the token, and a token source keeps
+            // the freed registration (~150 bytes) for reuse; Kestrel's reuses it for the registration just below.
+            ack = await _tenants.FollowAsync(this, requestAborted);
         }
         catch
         {
@@ -220,6 +222,11 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             Volatile.Write(ref _phase, Closed);
             throw;
         }
+        // One token for everything the loop waits on from here: the client leaving closes the connection like any
+        // other reason (no linked token source per connection: it and its registrations cost ~300 bytes of every
+        // idle connection). An idle wait registers on neither token (see _buffer).
+        using var aborted = requestAborted.UnsafeRegister(static s => ((ConnectionActor)s!).Close(CloseReason.ClientGone), this);
+        var token = _closing.Token;
         var opened = _time.GetTimestamp();
         LogOpened();
         _tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
@@ -231,21 +238,34 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             : null;
         try
         {
-            var head = ack.Head;
-            if (_request.ResumeFrom > head)
-            {
-                // The tenant's routed head trails the journal while a commit is being routed; a client may
-                // already hold a committed position above it (read during its own replay). Only a position
-                // above the journal's head is unknown.
-                var committed = await _journal.ReadHeadAsync(Tenant, token);
-                head = committed > head ? committed : head;
-            }
-            var earliest = _request.ResumeFrom is not null ? await _journal.ReadEarliestAsync(Tenant, token) : Position.Start;
-            WritePreamble(head, earliest);
-            await FlushAsync(token);
+            await WritePreambleAsync(ack.Head, token);
             heartbeat = _heartbeats.Join(_options.Heartbeat, this);
             await CatchUpAsync(token);
-            await RunLiveAsync(token);
+            // Live. The loop is here, not in a method of its own: an idle stream waits in it for hours, and each
+            // awaiting method would keep a state machine (~140 bytes) for all that time.
+            _lastQueued = _lastWritten;
+            while (true)
+            {
+                if (WriteRound())
+                {
+                    await FlushAsync(token);
+                }
+                // The writer has been the loop's since the start (preamble, replay); between rounds write-through may take it.
+                ReleaseWriter();
+                if (_pending.Count == 0)
+                {
+                    // Idle: the common wait, without a token (see _buffer).
+                    if (!await _buffer.WaitToReadAsync())
+                    {
+                        throw new OperationCanceledException("The connection was closed.", token);
+                    }
+                }
+                else
+                {
+                    await WaitForThrottleAsync(token);
+                }
+                await AcquireWriterAsync(token);
+            }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -292,6 +312,21 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         {
             // The queue is stuck; it still drops this closed follower when it next offers an event.
         }
+    }
+
+    private async ValueTask WritePreambleAsync(Position head, CancellationToken token)
+    {
+        if (_request.ResumeFrom > head)
+        {
+            // The tenant's routed head trails the journal while a commit is being routed; a client may
+            // already hold a committed position above it (read during its own replay). Only a position
+            // above the journal's head is unknown.
+            var committed = await _journal.ReadHeadAsync(Tenant, token);
+            head = committed > head ? committed : head;
+        }
+        var earliest = _request.ResumeFrom is not null ? await _journal.ReadEarliestAsync(Tenant, token) : Position.Start;
+        WritePreamble(head, earliest);
+        await FlushAsync(token);
     }
 
     private void WritePreamble(Position head, Position earliest)
@@ -418,39 +453,18 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private bool Matches(JournalEvent stored, ReplayedType type) =>
         Filter.Matches(type.Type, type.TiersFor(stored.Queue), stored.Queue, stored.OriginClientId, Audience.Parse(stored.Audience));
 
-    private async Task RunLiveAsync(CancellationToken token)
+    /// <summary>One live round: takes what waits, writes what the throttle allows (or a due heartbeat); true when it wrote.</summary>
+    private bool WriteRound()
     {
-        _lastQueued = _lastWritten;
-        // The writer has been the loop's since the start (preamble, replay); from here on it is shared with write-through.
-        while (true)
+        var heartbeatDue = TakeWaiting();
+        WriteResetIfDropped();
+        var wrote = WritePending();
+        if (heartbeatDue && !wrote && _pending.Count == 0)
         {
-            var heartbeatDue = TakeWaiting();
-            WriteResetIfDropped();
-            var wrote = WritePending();
-            if (heartbeatDue && !wrote && _pending.Count == 0)
-            {
-                _output.Write(SseFrames.ControlFrame("heartbeat", json => json.WriteString("time", SseFrames.FormatTime(_time.GetUtcNow()))));
-                wrote = true;
-            }
-            if (wrote)
-            {
-                await FlushAsync(token);
-            }
-            ReleaseWriter();
-            if (_pending.Count == 0)
-            {
-                // Idle: the common wait, kept inline (no state machine of its own) and without a token (see _buffer).
-                if (!await _buffer.WaitToReadAsync())
-                {
-                    throw new OperationCanceledException("The connection was closed.", token);
-                }
-            }
-            else
-            {
-                await WaitForThrottleAsync(token);
-            }
-            await AcquireWriterAsync(token);
+            _output.Write(SseFrames.ControlFrame("heartbeat", json => json.WriteString("time", SseFrames.FormatTime(_time.GetUtcNow()))));
+            wrote = true;
         }
+        return wrote;
     }
 
     /// <summary>Moves what waits in the buffer into the pending queue (batching, conflation); true when a heartbeat fell due.</summary>

@@ -10,13 +10,16 @@ namespace Router.Connections;
 /// </summary>
 internal sealed class StreamScope
 {
+    /// <summary>A queue stream's is the shared empty set (a set per connection would be held for hours for nothing).</summary>
+    private static readonly HashSet<string> s_none = new(StringComparer.Ordinal);
+
     private readonly HashSet<string> _queues;
 
     private StreamScope(TenantId tenant, QueueName? singleQueue, IEnumerable<QueueName> queues, bool allQueues)
     {
         Tenant = tenant;
         SingleQueue = singleQueue;
-        _queues = queues.Select(q => q.Value).ToHashSet(StringComparer.Ordinal);
+        _queues = queues.TryGetNonEnumeratedCount(out var count) && count == 0 ? s_none : queues.Select(q => q.Value).ToHashSet(StringComparer.Ordinal);
         AllQueues = allQueues;
     }
 

@@ -82,7 +82,7 @@ internal sealed class RouterRig : IAsyncDisposable
         var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver), access);
         var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: typeAsEventField, accept is null ? VersionPins.None : VersionPins.Parse(accept), expiresAt);
         var options = bufferEvents is { } size ? Copy(Streams, size) : Streams;
-        var connection = new ConnectionActor(Guid.NewGuid().ToString("N"), request, options, Tenants, Journal, Routing, Versions, Time, Heartbeats, NullLogger.Instance, output ?? pipe.Writer);
+        var connection = new ConnectionActor(Guid.NewGuid(), request, options, Tenants, Journal, Routing, Versions, Time, Heartbeats, NullLogger.Instance, output ?? pipe.Writer);
         var cancel = new CancellationTokenSource();
         var run = Task.Run(async () =>
         {

@@ -1,0 +1,90 @@
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging.Abstractions;
+using Router.Events;
+using Router.Journal;
+using Router.Tenants;
+using Router.TestKit;
+using Router.Versioning;
+
+namespace Router.Connections;
+
+/// <summary>
+/// What the router itself keeps for an idle stream (its connection, the one state machine it waits in, its buffer,
+/// request and filter), without Kestrel's part: an idle stream is held for hours, so every object here is multiplied
+/// by every open connection (bench/RESULTS.md, idle memory). The budget is a regression guard, not a target.
+/// </summary>
+public sealed class IdleConnectionMemoryTests
+{
+    private const int Connections = 2_000;
+
+    /// <summary>Measured at 1,058-1,207 bytes; 1,626-1,769 before the trims of session 6 (bench/RESULTS.md).</summary>
+    private const int BudgetBytesPerConnection = 1_350;
+
+    [Fact]
+    public async Task IdleStreams_RouterOwnStatePerConnection_StaysWithinBudget()
+    {
+        await using var rig = new RouterRig();
+        var running = new List<(ConnectionActor Connection, Task Run)>(Connections + 1);
+        // One stream first, so the tenant and queue actors (shared by all) exist before the measurement starts.
+        running.Add(Open(rig));
+        await Eventually.UntilAsync(() => running[0].Connection.IsLive, "the first stream going live");
+
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        for (var i = 0; i < Connections; i++)
+        {
+            running.Add(Open(rig));
+        }
+        await Eventually.UntilAsync(() => running.All(r => r.Connection.IsLive), "every stream going live");
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+
+        var perConnection = (after - before) / Connections;
+        try
+        {
+            Assert.True(perConnection <= BudgetBytesPerConnection, $"An idle stream keeps {perConnection} bytes of the router's own state (budget {BudgetBytesPerConnection}).");
+        }
+        finally
+        {
+            foreach (var (connection, _) in running)
+            {
+                connection.Close(CloseReason.ServerShutdown);
+            }
+            await Task.WhenAll(running.Select(r => r.Run)).DefaultTimeout();
+        }
+    }
+
+    /// <summary>A stream as the endpoint opens one: its own request, filter and scope, writing to a shared sink.</summary>
+    private static (ConnectionActor, Task) Open(RouterRig rig)
+    {
+        var filter = new SubscriptionFilter(RouterRig.QueueScope("q"), TypePatternSet.Parse(null), null, TypePatternSet.Parse(null));
+        var request = new StreamRequest(filter, null, false, VersionPins.None);
+        var connection = new ConnectionActor(Guid.NewGuid(), request, rig.Streams, rig.Tenants, rig.Journal, rig.Routing, rig.Versions, rig.Time, rig.Heartbeats, NullLogger.Instance, DiscardingWriter.Instance);
+        return (connection, connection.RunAsync(CancellationToken.None));
+    }
+
+    /// <summary>One writer for every stream, keeping nothing: what a connection holds is then only its own.</summary>
+    private sealed class DiscardingWriter : PipeWriter
+    {
+        public static readonly DiscardingWriter Instance = new();
+
+        // Shared scratch space: what is written there is never read, so concurrent writers may overwrite each other.
+        private readonly byte[] _scratch = new byte[64 * 1024];
+
+        public override void Advance(int bytes)
+        {
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0) => sizeHint <= _scratch.Length ? _scratch : new byte[sizeHint];
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => new(new FlushResult(false, false));
+
+        public override void CancelPendingFlush()
+        {
+        }
+
+        public override void Complete(Exception? exception = null)
+        {
+        }
+    }
+}
