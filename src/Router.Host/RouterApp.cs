@@ -66,6 +66,7 @@ internal static class RouterApp
                 o.UseUtcTimestamp = true;
             });
         }
+        ScopelessConsoleLoggerProvider.ReplaceIn(builder.Services);
         // Request-level framework logs are noise for a streaming server; the router logs its own events. They also
         // print request URLs, and a stream's URL may hold ?access_token=: hosting diagnostics are off (named on its
         // own so a broader "Microsoft.AspNetCore: Information" in a user's file does not enable it). Off, not Warning:
