@@ -39,5 +39,8 @@ public sealed partial class SqliteEventJournal
 
         [LoggerMessage(5010, LogLevel.Warning, "SQLite journal at {Path} did not answer a ping", EventName = "PingFailed")]
         public static partial void PingFailed(ILogger logger, string path, Exception exception);
+
+        [LoggerMessage(5011, LogLevel.Warning, "A background WAL checkpoint failed; the writer's own checkpoint copies the frames instead", EventName = "CheckpointFailed")]
+        public static partial void CheckpointFailed(ILogger logger, Exception exception);
     }
 }

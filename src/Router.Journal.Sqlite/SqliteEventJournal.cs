@@ -113,6 +113,9 @@ public sealed partial class SqliteEventJournal : IEventJournal
     /// <summary>Transactions the writer has committed (each may hold many appends).</summary>
     internal long CommitCount => _writer?.CommitCount ?? 0;
 
+    /// <summary>The background WAL checkpointer, once the writer started.</summary>
+    internal WalCheckpointer? Checkpointer => _writer?.Checkpointer;
+
     /// <summary>The thread the writer's loop runs on, once it started.</summary>
     internal Thread? WriterThread => _writer?.LoopThread;
 
@@ -360,7 +363,10 @@ public sealed partial class SqliteEventJournal : IEventJournal
                 throw new JournalUnavailableException($"SQLite would not put '{_path}' in WAL mode.");
             }
             // Per connection, and only the writer commits. Built from the enum, never from configuration text.
-            Execute(connection, _synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            var synchronous = _synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+            Execute(connection, synchronous);
+            // Checkpoints run on a thread of their own; the writer's threshold is only what keeps the WAL bounded.
+            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {WalCheckpointer.WriterCheckpointPages}"));
 
             // One transaction, so that processes opening the same file at once take turns; every statement is
             // IF NOT EXISTS, so running it again changes nothing.
@@ -370,7 +376,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
             Execute(connection, SqlStatements.CreateQueueIndex);
             Execute(connection, SqlStatements.Commit);
 
-            var writer = new SqliteJournalWriter(connection, _maxEventsPerCommit, _logger);
+            var writer = new SqliteJournalWriter(connection, new WalCheckpointer(_writerConnectionString, synchronous, _logger), _maxEventsPerCommit, _logger);
             writer.Start();
             opened = true;
             return writer;

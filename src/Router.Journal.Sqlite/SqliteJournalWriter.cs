@@ -30,6 +30,9 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>The write connection; its transactions are the group commits.</summary>
     private readonly SqliteConnection _connection;
 
+    /// <summary>Copies committed frames into the database file off this loop; poked after each commit.</summary>
+    private readonly WalCheckpointer _checkpointer;
+
     /// <summary>Committed head (highest position) per tenant, loaded on first use. Changed only after a COMMIT succeeds.</summary>
     private readonly Dictionary<string, long> _heads = new(StringComparer.Ordinal);
 
@@ -67,9 +70,10 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Set when the loop died of an unexpected exception; the journal then reports itself not ready.</summary>
     private volatile bool _faulted;
 
-    public SqliteJournalWriter(SqliteConnection connection, int maxEventsPerCommit, ILogger logger)
+    public SqliteJournalWriter(SqliteConnection connection, WalCheckpointer checkpointer, int maxEventsPerCommit, ILogger logger)
     {
         _connection = connection;
+        _checkpointer = checkpointer;
         _maxEventsPerCommit = maxEventsPerCommit;
         _logger = logger;
         // Capacity in requests: every request holds at least one event, so a full mailbox always has enough
@@ -96,6 +100,9 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     public bool IsFaulted => _faulted;
 
     public int QueuedCount => _mailbox.Reader.Count;
+
+    /// <summary>The background checkpointer (tests read its passes and thread).</summary>
+    internal WalCheckpointer Checkpointer => _checkpointer;
 
     /// <summary>The thread the loop runs on; null until it started.</summary>
     internal Thread? LoopThread => _thread;
@@ -125,6 +132,8 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             command.Dispose();
         }
         _insert.Dispose();
+        // Stopped first: the writer's connection must be the last to close, so SQLite checkpoints and removes the WAL.
+        _checkpointer.Dispose();
         await _connection.DisposeAsync();
         _wakeUp.Dispose();
     }
@@ -296,6 +305,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             SetHead(tenant, head);
         }
         Interlocked.Increment(ref _commitCount);
+        _checkpointer.Poke();
         Log.GroupCommitted(_logger, committed.Count, group.Count - committed.Count);
         foreach (var (request, results) in committed)
         {

@@ -1,0 +1,57 @@
+using Router.Tenants;
+using Router.TestKit;
+
+namespace Router.Journal.Sqlite;
+
+/// <summary>Checkpoints run off the writer's thread, and the WAL still starts over (stays bounded) under a steady load.</summary>
+public sealed class WalCheckpointerTests : IDisposable
+{
+    private static readonly TenantId Tenant = TenantId.Parse("acme");
+    private static readonly byte[] Payload = System.Text.Encoding.UTF8.GetBytes("{\"text\":\"" + new string('x', 1000) + "\"}");
+
+    private readonly SqliteTestStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    private static async Task AppendBatchesAsync(IEventJournal journal, int batches, int eventsPerBatch)
+    {
+        for (var b = 0; b < batches; b++)
+        {
+            var events = Enumerable.Range(0, eventsPerBatch)
+                .Select(i => new EventToAppend(Guid.CreateVersion7().ToString(), "question.created.v1", "q", DateTimeOffset.UtcNow, Payload, null, null) { IdGenerated = true })
+                .ToArray();
+            await journal.AppendAsync(Tenant, [events], CancellationToken.None).AsTask().DefaultTimeout();
+        }
+    }
+
+    [Fact]
+    public async Task Append_Committed_CopiedIntoTheDatabaseFileByTheCheckpointThread()
+    {
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+        var fileBefore = new FileInfo(_store.DatabasePath).Length;
+
+        // ~2 MB: far below the writer's own checkpoint threshold (16 MiB), so only the checkpoint thread copies it.
+        await AppendBatchesAsync(journal, batches: 20, eventsPerBatch: 100);
+
+        var checkpointer = journal.Checkpointer!;
+        await Eventually.UntilAsync(() => new FileInfo(_store.DatabasePath).Length > fileBefore + 1_000_000, "the database file receiving the committed pages");
+        Assert.True(checkpointer.Passes > 0);
+        Assert.NotSame(journal.WriterThread, checkpointer.Thread);
+    }
+
+    [Fact]
+    public async Task Append_SteadyLoadPastTheThreshold_WalStartsOverAndStaysBounded()
+    {
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+
+        // ~60 MB of events, appended back to back: without the writer's own checkpoint between two of its
+        // transactions, the WAL would never start over and would hold all of it.
+        await AppendBatchesAsync(journal, batches: 600, eventsPerBatch: 100);
+
+        var wal = new FileInfo(_store.DatabasePath + "-wal").Length;
+        // The threshold, plus what commits while the writer's checkpoint finds the checkpoint thread mid-pass.
+        var bound = 2L * WalCheckpointer.WriterCheckpointPages * 4096;
+        Assert.True(wal < bound, $"The WAL holds {wal:N0} bytes after ~60 MB of appends (bound {bound:N0}).");
+        Assert.Equal(60_000, (await journal.ReadHeadAsync(Tenant, CancellationToken.None).AsTask().DefaultTimeout()).Value);
+    }
+}
