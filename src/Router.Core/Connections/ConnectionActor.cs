@@ -132,6 +132,9 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// <summary>True once catch-up is over and events come from the live feed (tests wait for it).</summary>
     internal bool IsLive => Volatile.Read(ref _phase) == Live;
 
+    /// <summary>Events superseded by a newer one of their conflation key so far (tests wait for it; read racily).</summary>
+    internal long Conflated => _pending.Conflated;
+
     /// <summary>Why it closed, once it has.</summary>
     public CloseReason CloseReason => (CloseReason)Volatile.Read(ref _closeReason);
 
@@ -218,7 +221,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         }
         catch
         {
-            Close(CloseReason.Faulted);
+            Close(requestAborted.IsCancellationRequested ? CloseReason.ClientGone : CloseReason.Faulted);
             Volatile.Write(ref _phase, Closed);
             throw;
         }

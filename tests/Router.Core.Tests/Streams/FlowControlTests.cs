@@ -49,6 +49,8 @@ public sealed class FlowControlTests
         await rig.PublishAsync("upload.progress.v1", "b");      // 6
         await ExpectIdsAsync(open, 1, 1);
         await open.Reader.ExpectNoneAsync(s_quiet);
+        // Routing runs after each publish is answered: wait until 5 and 6 reached the connection and superseded 2 and 3.
+        await Eventually.UntilAsync(() => open.Connection.Conflated == 2, "both progress events superseded");
 
         var seen = new List<string>();
         for (var i = 0; i < 3; i++)

@@ -1,4 +1,9 @@
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging.Abstractions;
+using Router.Connections;
+using Router.Events;
 using Router.TestKit;
+using Router.Versioning;
 
 namespace Router.Tenants;
 
@@ -34,6 +39,18 @@ public sealed class ConnectionChurnTests
         GC.Collect();
         var growth = GC.GetTotalMemory(forceFullCollection: true) - baseline;
         Assert.True(growth < 8L * 1024 * 1024, $"managed memory grew by {growth / 1024} KiB over 10,000 cycles");
+    }
+
+    [Fact]
+    public async Task ClientGoneBeforeTheFollowIsAnswered_ClosesAsClientGone()
+    {
+        await using var rig = new RouterRig();
+        var filter = new SubscriptionFilter(RouterRig.QueueScope("q"), TypePatternSet.Parse(null), null, TypePatternSet.Parse(null));
+        var connection = new ConnectionActor(Guid.NewGuid(), new StreamRequest(filter, null, false, VersionPins.None), rig.Streams, rig.Tenants, rig.Journal, rig.Routing, rig.Versions, rig.Time, rig.Heartbeats, NullLogger.Instance, new Pipe().Writer);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.RunAsync(new CancellationToken(canceled: true))).DefaultTimeout();
+
+        Assert.Equal(CloseReason.ClientGone, connection.CloseReason);
     }
 
     [Fact]
