@@ -1,10 +1,6 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Logging.Abstractions;
-using Router.Events;
-using Router.Journal;
 using Router.Tenants;
 using Router.TestKit;
-using Router.Versioning;
 
 namespace Router.Connections;
 
@@ -55,9 +51,7 @@ public sealed class IdleConnectionMemoryTests
     /// <summary>A stream as the endpoint opens one: its own request, filter and scope, writing to a shared sink.</summary>
     private static (ConnectionActor, Task) Open(RouterRig rig)
     {
-        var filter = new SubscriptionFilter(RouterRig.QueueScope("q"), TypePatternSet.Parse(null), null, TypePatternSet.Parse(null));
-        var request = new StreamRequest(filter, null, false, VersionPins.None);
-        var connection = new ConnectionActor(Guid.NewGuid(), request, rig.Streams, rig.Tenants, rig.Journal, rig.Routing, rig.Versions, rig.Time, rig.Heartbeats, NullLogger.Instance, DiscardingWriter.Instance);
+        var connection = rig.NewConnection(RouterRig.QueueRequest("q"), DiscardingWriter.Instance);
         return (connection, connection.RunAsync(CancellationToken.None));
     }
 

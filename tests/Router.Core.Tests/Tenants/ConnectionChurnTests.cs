@@ -1,9 +1,6 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Logging.Abstractions;
 using Router.Connections;
-using Router.Events;
 using Router.TestKit;
-using Router.Versioning;
 
 namespace Router.Tenants;
 
@@ -45,8 +42,7 @@ public sealed class ConnectionChurnTests
     public async Task ClientGoneBeforeTheFollowIsAnswered_ClosesAsClientGone()
     {
         await using var rig = new RouterRig();
-        var filter = new SubscriptionFilter(RouterRig.QueueScope("q"), TypePatternSet.Parse(null), null, TypePatternSet.Parse(null));
-        var connection = new ConnectionActor(Guid.NewGuid(), new StreamRequest(filter, null, false, VersionPins.None), rig.Streams, rig.Tenants, rig.Journal, rig.Routing, rig.Versions, rig.Time, rig.Heartbeats, NullLogger.Instance, new Pipe().Writer);
+        var connection = rig.NewConnection(RouterRig.QueueRequest("q"), new Pipe().Writer);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.RunAsync(new CancellationToken(canceled: true))).DefaultTimeout();
 

@@ -82,7 +82,7 @@ internal sealed class RouterRig : IAsyncDisposable
         var filter = new SubscriptionFilter(scope, typePatterns, clientId, TypePatternSet.Parse(alwaysDeliver), access);
         var request = new StreamRequest(filter, resume is { } r ? new Position(r) : null, TypeAsEventField: typeAsEventField, accept is null ? VersionPins.None : VersionPins.Parse(accept), expiresAt);
         var options = bufferEvents is { } size ? Copy(Streams, size) : Streams;
-        var connection = new ConnectionActor(Guid.NewGuid(), request, options, Tenants, Journal, Routing, Versions, Time, Heartbeats, NullLogger.Instance, output ?? pipe.Writer);
+        var connection = NewConnection(request, output ?? pipe.Writer, options);
         var cancel = new CancellationTokenSource();
         var run = Task.Run(async () =>
         {
@@ -103,6 +103,14 @@ internal sealed class RouterRig : IAsyncDisposable
         }
         return open;
     }
+
+    /// <summary>A connection on this rig's actors and journal, not yet running (tests that drive <c>RunAsync</c> themselves).</summary>
+    public ConnectionActor NewConnection(StreamRequest request, PipeWriter output, StreamOptions? options = null) =>
+        new(Guid.NewGuid(), request, options ?? Streams, Tenants, Journal, Routing, Versions, Time, Heartbeats, NullLogger.Instance, output);
+
+    /// <summary>A plain request for one queue: every type, no client id, live from the head.</summary>
+    public static StreamRequest QueueRequest(string queue) =>
+        new(new SubscriptionFilter(QueueScope(queue), TypePatternSet.Parse(null), null, TypePatternSet.Parse(null)), null, false, VersionPins.None);
 
     public async Task<long> PublishAsync(string type, string? queue = null, string? origin = null, string data = "{}", string tenant = "acme", string? audience = null)
     {
