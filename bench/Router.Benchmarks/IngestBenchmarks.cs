@@ -33,7 +33,7 @@ public class IngestBenchmarks
             {
                 body.Append(',');
             }
-            body.Append("{\"type\":\"bench.event.v1\",\"queue\":\"bench\",\"data\":{\"b\":[7,").Append(1000 + i).Append(",1795000000000]}}");
+            body.Append("{\"type\":\"bench.event.v1\",\"queue\":\"bench\",\"data\":{\"b\":[7,").Append(1000 + i).Append(",1795000000000,0]}}");
         }
         if (Events > 1)
         {

@@ -39,16 +39,79 @@ internal sealed class HttpConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// The same request with blocking socket calls, for a publisher on a thread of its own: its timing then depends
+    /// on the server and the OS alone, not on a thread pool the tool's subscribers keep busy.
+    /// </summary>
+    public int Post(string path, StringBuilder body)
+    {
+        try
+        {
+            var socket = _socket;
+            if (socket is null || _closeAfter)
+            {
+                socket = NewSocket();
+                socket.SendTimeout = socket.ReceiveTimeout = (int)RequestTimeout.TotalMilliseconds;
+                socket.Connect(_endPoint);
+            }
+            var written = FormatRequest(path, body);
+            var sent = 0;
+            while (sent < written)
+            {
+                sent += socket.Send(_send.AsSpan(sent, written - sent), SocketFlags.None);
+            }
+            while (true)
+            {
+                if (TryTakeResponse(out var status))
+                {
+                    return status;
+                }
+                Received(socket.Receive(_receive.AsSpan(_received), SocketFlags.None));
+            }
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            _closeAfter = true;
+            throw new IOException($"No answer within {RequestTimeout.TotalSeconds} s.");
+        }
+    }
+
     private async ValueTask<int> SendAsync(string path, StringBuilder body, CancellationToken cancellationToken)
     {
-        if (_socket is null || _closeAfter)
+        var socket = _socket;
+        if (socket is null || _closeAfter)
         {
-            _socket?.Dispose();
-            _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await _socket.ConnectAsync(_endPoint, cancellationToken);
-            _received = 0;
-            _closeAfter = false;
+            socket = NewSocket();
+            await socket.ConnectAsync(_endPoint, cancellationToken);
         }
+        var written = FormatRequest(path, body);
+        var sent = 0;
+        while (sent < written)
+        {
+            sent += await socket.SendAsync(_send.AsMemory(sent, written - sent), SocketFlags.None, cancellationToken);
+        }
+        while (true)
+        {
+            if (TryTakeResponse(out var status))
+            {
+                return status;
+            }
+            Received(await socket.ReceiveAsync(_receive.AsMemory(_received), SocketFlags.None, cancellationToken));
+        }
+    }
+
+    private Socket NewSocket()
+    {
+        _socket?.Dispose();
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        _received = 0;
+        _closeAfter = false;
+        return _socket;
+    }
+
+    /// <summary>Writes the request into the send buffer; returns its length.</summary>
+    private int FormatRequest(string path, StringBuilder body)
+    {
         var bodyLength = 0;
         foreach (var chunk in body.GetChunks())
         {
@@ -65,33 +128,35 @@ internal sealed class HttpConnection : IDisposable
         {
             written += Encoding.UTF8.GetBytes(chunk.Span, _send.AsSpan(written));
         }
-        var sent = 0;
-        while (sent < written)
+        return written;
+    }
+
+    /// <summary>Takes one complete response off the receive buffer, if there is one; else makes room for more.</summary>
+    private bool TryTakeResponse(out int status)
+    {
+        var consumed = TryParse(_receive.AsSpan(0, _received), out status);
+        if (consumed > 0)
         {
-            sent += await _socket.SendAsync(_send.AsMemory(sent, written - sent), SocketFlags.None, cancellationToken);
+            _received -= consumed;
+            _receive.AsSpan(consumed, _received).CopyTo(_receive);
+            return true;
         }
-        while (true)
+        if (_received == _receive.Length)
         {
-            var consumed = TryParse(_receive.AsSpan(0, _received), out var status);
-            if (consumed > 0)
-            {
-                _received -= consumed;
-                _receive.AsSpan(consumed, _received).CopyTo(_receive);
-                return status;
-            }
-            if (_received == _receive.Length)
-            {
-                Array.Resize(ref _receive, _receive.Length * 2);
-            }
-            var n = await _socket.ReceiveAsync(_receive.AsMemory(_received), SocketFlags.None, cancellationToken);
-            if (n == 0)
-            {
-                _closeAfter = true;
-                _received = 0;
-                throw new IOException("The server closed the connection.");
-            }
-            _received += n;
+            Array.Resize(ref _receive, _receive.Length * 2);
         }
+        return false;
+    }
+
+    private void Received(int count)
+    {
+        if (count == 0)
+        {
+            _closeAfter = true;
+            _received = 0;
+            throw new IOException("The server closed the connection.");
+        }
+        _received += count;
     }
 
     /// <summary>Length of one complete response at the start of <paramref name="data"/>, or 0 if incomplete.</summary>

@@ -32,7 +32,17 @@ internal sealed class Publisher(Target target, string space, string[] channels, 
     public long Requests;
     public long Errors;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A paced publisher runs on a thread of its own with blocking calls: in the tool's thread pool its sends and
+    /// wake-ups would queue behind the subscribers' receive work (a thousand completions per fan-out round), and
+    /// that wait would hold it back from its schedule. Unpaced (ingest) publishers share the pool.
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken) => Rate > 0
+        ? Task.Factory.StartNew(() => RunAsync(blocking: true, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
+        : RunAsync(blocking: false, cancellationToken);
+
+    /// <summary>With <paramref name="blocking"/>, nothing here awaits an incomplete task, so the loop stays on its thread.</summary>
+    private async Task RunAsync(bool blocking, CancellationToken cancellationToken)
     {
         using var connection = new HttpConnection(target.EndPoint);
         var body = new StringBuilder(Batch * 128);
@@ -50,7 +60,14 @@ internal sealed class Publisher(Target target, string space, string[] channels, 
             }
             if (Rate > 0 && attempted >= (long)((now - start) / (double)Stopwatch.Frequency * Rate))
             {
-                await Task.Delay(1, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+                if (blocking)
+                {
+                    Thread.Sleep(1);
+                }
+                else
+                {
+                    await Task.Delay(1, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+                }
                 continue;
             }
             var channel = next;
@@ -58,12 +75,14 @@ internal sealed class Publisher(Target target, string space, string[] channels, 
             var count = (int)Math.Min(Batch, MaxEvents - Events);
             body.Clear();
             var sent = Stopwatch.GetTimestamp();
-            target.WriteBody(body, channels[channel], id, Acknowledged[channel] + 1, count, sent);
+            // Event number `attempted` was due at start + attempted / Rate; unpaced, every event is due when it is sent.
+            var late = Rate > 0 ? Math.Max(0, (long)((sent - start) * s_microsPerTick - attempted * 1_000_000.0 / Rate)) : 0;
+            target.WriteBody(body, channels[channel], id, Acknowledged[channel] + 1, count, sent, late);
             attempted += count;
             int status;
             try
             {
-                status = await connection.PostAsync(paths[channel], body, cancellationToken);
+                status = blocking ? connection.Post(paths[channel], body) : await connection.PostAsync(paths[channel], body, cancellationToken);
             }
             catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
             {
@@ -82,7 +101,14 @@ internal sealed class Publisher(Target target, string space, string[] channels, 
                 Errors++;
                 if (status is 429 or 503)
                 {
-                    await Task.Delay(10, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    if (blocking)
+                    {
+                        Thread.Sleep(10);
+                    }
+                    else
+                    {
+                        await Task.Delay(10, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    }
                 }
             }
         }

@@ -89,6 +89,8 @@ internal sealed class Scenarios(Settings settings)
         var space = Space(scenario);
         var names = Enumerable.Range(0, channels).Select(i => $"c{i}").ToArray();
         var latency = new LatencyRecorder();
+        var latencyFromDue = new LatencyRecorder();
+        var publishLatency = new LatencyRecorder();
         using var stop = new CancellationTokenSource();
         var subs = new SseSubscriber[subscribers];
         var channelOf = new int[subscribers];
@@ -99,7 +101,10 @@ internal sealed class Scenarios(Settings settings)
             channelOf[i] = i % channels;
             slow[i] = slowEvery > 0 && i % slowEvery == slowEvery / 2;
             return subs[i] = new SseSubscriber(_target, _target.SubscribePath(space, names[channelOf[i]], false), _target.SubscribeHeaders(false), 8192,
-                slow[i] ? null : latency, stopReading: slow[i], receiveBufferSize: slow[i] ? 8192 : 0);
+                slow[i] ? null : latency, stopReading: slow[i], receiveBufferSize: slow[i] ? 8192 : 0)
+            {
+                LatencyFromDue = slow[i] ? null : latencyFromDue,
+            };
         }, runs, stop.Token);
         await Task.Delay(500);
 
@@ -115,6 +120,7 @@ internal sealed class Scenarios(Settings settings)
             {
                 Rate = rate / publishers,
                 Duration = settings.Duration,
+                RequestLatency = publishLatency,
             });
         }).ToArray();
         var start = Stopwatch.GetTimestamp();
@@ -172,6 +178,14 @@ internal sealed class Scenarios(Settings settings)
         m["p99_ms"] = h.Percentile(0.99) / 1000.0;
         m["p999_ms"] = h.Percentile(0.999) / 1000.0;
         m["max_ms"] = h.Max / 1000.0;
+        // From the due time: a publisher held back by the server waits before it sends, and that wait counts here.
+        var fromDue = latencyFromDue.Merge();
+        m["p50_from_due_ms"] = fromDue.Percentile(0.50) / 1000.0;
+        m["p99_from_due_ms"] = fromDue.Percentile(0.99) / 1000.0;
+        // A publish answered late holds its closed-loop publisher back: the cause of a gap between the two latencies.
+        var publish = publishLatency.Merge();
+        m["publish_p99_ms"] = publish.Percentile(0.99) / 1000.0;
+        m["publish_max_ms"] = publish.Max / 1000.0;
         m["loss"] = loss;
         m["duplicates"] = dups;
         m["reordered"] = reordered;

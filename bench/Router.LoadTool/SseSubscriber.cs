@@ -9,8 +9,8 @@ namespace Router.LoadTool;
 /// <summary>
 /// One SSE subscription over a raw socket: a minimal HTTP/1.1 GET, an in-place chunked-encoding decoder and a
 /// tiny line parser over one buffer per connection, so that ten thousand of them cost the tool little. Every
-/// event's payload carries <c>"b":[publisher,sequence,sendTimestamp]</c>; the subscriber checks order, gaps and
-/// duplicates per publisher and records publish-to-receive latency. Like a browser's EventSource, it reconnects
+/// event's payload carries <c>"b":[publisher,sequence,sendTimestamp,microsSentLate]</c>; the subscriber checks order, gaps and
+/// duplicates per publisher and records publish-to-receive latency, from the send and from the due time. Like a browser's EventSource, it reconnects
 /// with <c>Last-Event-ID</c> when the server closes the stream while the scenario still runs.
 /// </summary>
 internal sealed class SseSubscriber : IDisposable
@@ -55,6 +55,9 @@ internal sealed class SseSubscriber : IDisposable
     }
 
     public Task Ready => _ready.Task;
+
+    /// <summary>Latency counted from each event's due time on its publisher's schedule instead of its send (null: not kept).</summary>
+    public LatencyRecorder? LatencyFromDue { get; init; }
 
     public string Channel { get; init; } = "";
 
@@ -334,14 +337,17 @@ internal sealed class SseSubscriber : IDisposable
         if (at < 0
             || !Utf8Parser.TryParse(line[(at + s_marker.Length)..], out int publisher, out var used1)
             || !Utf8Parser.TryParse(line[(at + s_marker.Length + used1 + 1)..], out long seq, out var used2)
-            || !Utf8Parser.TryParse(line[(at + s_marker.Length + used1 + 1 + used2 + 1)..], out long sent, out _))
+            || !Utf8Parser.TryParse(line[(at + s_marker.Length + used1 + 1 + used2 + 1)..], out long sent, out var used3)
+            || !Utf8Parser.TryParse(line[(at + s_marker.Length + used1 + 1 + used2 + 1 + used3 + 1)..], out long late, out _))
         {
             Malformed++;
             return;
         }
         Received++;
         LastReceiveTimestamp = now;
-        _latency?.Record((long)((now - sent) * s_microsPerTick));
+        var latency = (long)((now - sent) * s_microsPerTick);
+        _latency?.Record(latency);
+        LatencyFromDue?.Record(latency + late);
         if (publisher >= _last.Length)
         {
             Array.Resize(ref _last, Math.Max(publisher + 1, _last.Length * 2));

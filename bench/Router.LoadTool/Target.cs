@@ -28,11 +28,16 @@ internal abstract class Target
     public abstract string SubscribeHeaders(bool fromStart);
 
     /// <summary>Appends the body of one request carrying <paramref name="count"/> events to <paramref name="body"/>.</summary>
-    public abstract void WriteBody(StringBuilder body, string channel, int publisher, long firstSeq, int count, long timestamp);
+    /// <remarks><paramref name="lateMicros"/>: how long after its due time (a paced publisher's schedule) the request is sent.</remarks>
+    public abstract void WriteBody(StringBuilder body, string channel, int publisher, long firstSeq, int count, long timestamp, long lateMicros);
 
-    /// <summary>The payload every event carries: [publisher, sequence, send timestamp]; subscribers find it by its key.</summary>
-    protected static void WritePayload(StringBuilder body, int publisher, long seq, long timestamp) =>
-        body.Append("{\"b\":[").Append(publisher).Append(',').Append(seq).Append(',').Append(timestamp).Append("]}");
+    /// <summary>
+    /// The payload every event carries: [publisher, sequence, send timestamp, µs sent late]; subscribers find it by its
+    /// key. The last figure lets a subscriber also measure from the due time, so a server that slows its publisher
+    /// down shows that wait in its latency (coordinated omission, as wrk2 corrects it), not only in its publish rate.
+    /// </summary>
+    protected static void WritePayload(StringBuilder body, int publisher, long seq, long timestamp, long lateMicros) =>
+        body.Append("{\"b\":[").Append(publisher).Append(',').Append(seq).Append(',').Append(timestamp).Append(',').Append(lateMicros).Append("]}");
 
     public static Target Create(string name, IPEndPoint endPoint) => name switch
     {
@@ -54,7 +59,7 @@ internal sealed class RouterTarget(IPEndPoint endPoint) : Target(endPoint)
 
     public override string SubscribeHeaders(bool fromStart) => fromStart ? "Last-Event-ID: 0\r\n" : "";
 
-    public override void WriteBody(StringBuilder body, string channel, int publisher, long firstSeq, int count, long timestamp)
+    public override void WriteBody(StringBuilder body, string channel, int publisher, long firstSeq, int count, long timestamp, long lateMicros)
     {
         if (count > 1)
         {
@@ -67,7 +72,7 @@ internal sealed class RouterTarget(IPEndPoint endPoint) : Target(endPoint)
                 body.Append(',');
             }
             body.Append("{\"type\":\"bench.event.v1\",\"queue\":\"").Append(channel).Append("\",\"data\":");
-            WritePayload(body, publisher, firstSeq + i, timestamp);
+            WritePayload(body, publisher, firstSeq + i, timestamp, lateMicros);
             body.Append('}');
         }
         if (count > 1)
@@ -91,12 +96,12 @@ internal sealed class NchanTarget(IPEndPoint endPoint) : Target(endPoint)
 
     public override string SubscribeHeaders(bool fromStart) => "";
 
-    public override void WriteBody(StringBuilder body, string channel, int publisher, long firstSeq, int count, long timestamp)
+    public override void WriteBody(StringBuilder body, string channel, int publisher, long firstSeq, int count, long timestamp, long lateMicros)
     {
         if (count != 1)
         {
             throw new NotSupportedException("Nchan publishes one message per request.");
         }
-        WritePayload(body, publisher, firstSeq, timestamp);
+        WritePayload(body, publisher, firstSeq, timestamp, lateMicros);
     }
 }
