@@ -36,6 +36,9 @@ internal sealed class Settings
 
     public int FanOutLargeSubscribers { get; set; } = 10_000;
 
+    /// <summary>Pairs of fan-out runs without and with slow clients in the slow-client scenario.</summary>
+    public int SlowPairs { get; set; } = 3;
+
     public int Channels { get; set; } = 1000;
 
     public double ChannelsRate { get; set; } = 10_000;
@@ -200,6 +203,64 @@ internal sealed class Scenarios(Settings settings)
         m["server_cpu_us_per_delivery"] = delivered > 0 ? (server1 - server0) * 1e6 / delivered : 0;
         Print(result);
         return result;
+    }
+
+    /// <summary>
+    /// Slow clients: the fan-out of fanout-1k with 1% of subscribers that stop reading, against the same fan-out
+    /// without them. Fan-out p99 moves by tens of percent between identical 10 s runs on two shared cores, so one run
+    /// of each cannot show a change under 10%. <paramref name="pairs"/> pairs run back to back, the order turning
+    /// each pair (without first, then with first, ...) so that a drift of the machine over the minutes cancels; each
+    /// pair gives a change, and the figures reported are medians. Every run is also returned on its own.
+    /// </summary>
+    public async Task<List<ScenarioResult>> SlowClientAsync(int pairs)
+    {
+        var runs = new List<ScenarioResult>();
+        var withSlow = new List<ScenarioResult>();
+        var without = new List<ScenarioResult>();
+        var changes = new List<double>();
+        for (var pair = 1; pair <= pairs; pair++)
+        {
+            Task<ScenarioResult> Control() => FanOutAsync($"slow-control-{pair}", 1, settings.FanOutSubscribers, settings.FanOutRate, 1, 0);
+            Task<ScenarioResult> Slow() => FanOutAsync($"slow-client-{pair}", 1, settings.FanOutSubscribers, settings.FanOutRate, 1, 0.01);
+            ScenarioResult control, slow;
+            if (pair % 2 == 1)
+            {
+                control = await Control();
+                slow = await Slow();
+            }
+            else
+            {
+                slow = await Slow();
+                control = await Control();
+            }
+            runs.Add(control);
+            runs.Add(slow);
+            without.Add(control);
+            withSlow.Add(slow);
+            var baseline = control.Metrics["p99_ms"];
+            changes.Add(baseline > 0 ? (slow.Metrics["p99_ms"] - baseline) / baseline * 100 : 0);
+        }
+        var result = Begin("slow-client", $"channels=1 subscribers={settings.FanOutSubscribers} rate={settings.FanOutRate}/s publishers=1 duration={settings.Duration.TotalSeconds}s slow={settings.FanOutSubscribers / 100} (stop reading) pairs={pairs} (each pair: the same fan-out without and with the slow clients, order turning; medians over the pairs)");
+        var m = result.Metrics;
+        m["delivered_per_s"] = Median(withSlow.Select(r => r.Metrics["delivered_per_s"]));
+        m["p99_ms"] = Median(withSlow.Select(r => r.Metrics["p99_ms"]));
+        m["control_p99_ms"] = Median(without.Select(r => r.Metrics["p99_ms"]));
+        m["p99_change_pct"] = Median(changes);
+        m["p99_change_pct_min"] = changes.Min();
+        m["p99_change_pct_max"] = changes.Max();
+        foreach (var metric in new[] { "loss", "duplicates", "reordered", "publish_errors", "tool_cpu_s", "other_cpu_s" })
+        {
+            m[metric] = withSlow.Sum(r => r.Metrics[metric]);
+        }
+        Print(result);
+        runs.Add(result);
+        return runs;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Idle connections: server RSS growth per open, silent stream.</summary>
