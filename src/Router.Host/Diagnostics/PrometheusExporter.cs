@@ -9,13 +9,17 @@ namespace Router.Host.Diagnostics;
 /// <summary>
 /// A small Prometheus text-format (0.0.4) exporter over a <see cref="MeterListener"/>: no OpenTelemetry package
 /// restores from our feed, and the router needs only counters, gauges and histograms. It listens to the
-/// <c>Router</c> meter of one meter factory (one host), aggregates as measurements arrive (lock-free: counters
-/// and buckets are <see cref="Interlocked"/> adds), and renders on scrape. Names follow Prometheus conventions:
-/// dots become underscores, seconds get <c>_seconds</c>, counters <c>_total</c>.
+/// <c>Router</c> meter of one meter factory (one host) and to the runtime's own <c>System.Runtime</c> meter (GC,
+/// thread pool, memory, CPU: observed on scrape only, nothing on any hot path), aggregates as measurements arrive
+/// (lock-free: counters and buckets are <see cref="Interlocked"/> adds), and renders on scrape. Names follow
+/// Prometheus conventions: dots become underscores, seconds get <c>_seconds</c>, bytes <c>_bytes</c>, counters <c>_total</c>.
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>The runtime's meter (.NET 9 and later): one per process, so every host in it exports the same figures.</summary>
+    public const string RuntimeMeterName = "System.Runtime";
 
     private readonly MeterListener _listener = new();
     private readonly object? _scope;
@@ -28,7 +32,8 @@ internal sealed class PrometheusExporter : IDisposable
         _scope = scope;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == RouterMetrics.MeterName && (_scope is null || ReferenceEquals(instrument.Meter.Scope, _scope)))
+            var router = instrument.Meter.Name == RouterMetrics.MeterName && (_scope is null || ReferenceEquals(instrument.Meter.Scope, _scope));
+            if (router || instrument.Meter.Name == RuntimeMeterName)
             {
                 var state = _instruments.GetOrAdd(instrument, static i => new InstrumentState(i));
                 listener.EnableMeasurementEvents(instrument, state);
@@ -68,6 +73,12 @@ internal sealed class PrometheusExporter : IDisposable
 
     private sealed class InstrumentState
     {
+        /// <summary>
+        /// Levels the runtime publishes as observable counters (.NET 10), though they go down as well as up; the
+        /// semantic conventions define them as up-down counters. Exported as gauges, so that rate() is never applied to them.
+        /// </summary>
+        private static readonly HashSet<string> s_levels = ["dotnet.thread_pool.thread.count", "dotnet.thread_pool.queue.length"];
+
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
         private readonly Kind _kind;
         private readonly string _help;
@@ -79,6 +90,7 @@ internal sealed class PrometheusExporter : IDisposable
             _observable = instrument.IsObservable;
             _kind = instrument switch
             {
+                _ when s_levels.Contains(instrument.Name) => Kind.Gauge,
                 Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long> or ObservableCounter<double> => Kind.Counter,
                 Histogram<long> or Histogram<int> or Histogram<double> => Kind.Histogram,
                 _ => Kind.Gauge, // up-down counters and gauges: the value can go both ways
@@ -99,21 +111,17 @@ internal sealed class PrometheusExporter : IDisposable
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             var series = _series.GetOrAdd(Labels(tags), static (_, bounds) => new Series(bounds.Length), _bounds);
+            if (_observable)
+            {
+                // An observed value is the total (a counter) or the level (a gauge) now: it replaces the last one.
+                series.Gauge(value);
+                return;
+            }
             switch (_kind)
             {
                 case Kind.Counter:
+                case Kind.Gauge: // a synchronous up-down counter adds its deltas
                     series.Add(value);
-                    break;
-                case Kind.Gauge:
-                    // Observable: the observed value replaces the last one. Synchronous up-down counters add.
-                    if (_observable)
-                    {
-                        series.Gauge(value);
-                    }
-                    else
-                    {
-                        series.Add(value);
-                    }
                     break;
                 case Kind.Histogram:
                     series.Observe(value, _bounds);
@@ -225,6 +233,10 @@ internal sealed class PrometheusExporter : IDisposable
         if (unit == "s" && !result.EndsWith("_seconds", StringComparison.Ordinal))
         {
             result += "_seconds";
+        }
+        else if (unit == "By" && !result.EndsWith("_bytes", StringComparison.Ordinal))
+        {
+            result += "_bytes";
         }
         if (kind == Kind.Counter)
         {

@@ -36,6 +36,31 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_AfterAFullCollection_ExportsTheRuntimesGcMemoryAndThreadPoolFigures()
+    {
+        await using var host = await RouterTestHost.StartAsync();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var fullCollectionsBefore = GC.CollectionCount(2);
+
+        var first = await ScrapeAsync(host);
+        var after = await ScrapeAsync(host);
+        var fullCollectionsAfter = GC.CollectionCount(2);
+
+        // Each scrape reports the runtime's own total, whatever was scraped before (observed values replace, never add up).
+        Assert.Equal("counter", after.Types["dotnet_gc_collections_total"]);
+        Assert.InRange(first.Value("dotnet_gc_collections_total", ("gc_heap_generation", "gen2")), fullCollectionsBefore, fullCollectionsAfter);
+        Assert.InRange(after.Value("dotnet_gc_collections_total", ("gc_heap_generation", "gen2")), fullCollectionsBefore, fullCollectionsAfter);
+        Assert.Equal("counter", after.Types["dotnet_gc_pause_time_seconds_total"]);
+        Assert.True(after.Value("dotnet_gc_pause_time_seconds_total") > 0);
+        Assert.Equal("counter", after.Types["dotnet_gc_heap_total_allocated_bytes_total"]);
+        Assert.True(after.Value("dotnet_process_memory_working_set_bytes") > 0);
+        Assert.Equal("gauge", after.Types["dotnet_thread_pool_thread_count"]);
+        Assert.True(after.Value("dotnet_thread_pool_thread_count") > 0);
+        Assert.Equal("gauge", after.Types["dotnet_thread_pool_queue_length"]);
+    }
+
+    [Fact]
     public async Task Metrics_EventsFlow_CountersMove()
     {
         await using var host = await RouterTestHost.StartAsync();
