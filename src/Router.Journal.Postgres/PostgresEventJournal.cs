@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +16,8 @@ namespace Router.Journal.Postgres;
 /// </summary>
 public sealed partial class PostgresEventJournal : IEventJournal
 {
-    private static readonly BatchResult EmptyBatch = new([]);
+    /// <summary>The journal's name in messages.</summary>
+    internal const string Name = "PostgreSQL";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
@@ -38,10 +38,14 @@ public sealed partial class PostgresEventJournal : IEventJournal
     /// <summary>Set when <see cref="DisposeAsync"/> has finished; guarded by <see cref="_lifecycle"/>.</summary>
     private bool _closed;
 
+    /// <summary>The writer's mailbox while the journal is open (it throws otherwise); made once, not per append.</summary>
+    private readonly Func<AppendMailbox> _openMailbox;
+
     public PostgresEventJournal(PostgresJournalOptions options, ILogger<PostgresEventJournal> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
+        _openMailbox = () => GetWriter().Mailbox;
         var connectionString = BuildConnectionString(options);
         if (options.MaxEventsPerCommit < 1)
         {
@@ -89,35 +93,11 @@ public sealed partial class PostgresEventJournal : IEventJournal
         }
     }
 
-    public async ValueTask<IReadOnlyList<BatchResult>> AppendAsync(
+    public ValueTask<IReadOnlyList<BatchResult>> AppendAsync(
         TenantId tenant,
         IReadOnlyList<IReadOnlyList<EventToAppend>> batches,
-        CancellationToken cancellationToken)
-    {
-        var eventCount = PendingAppend.CountEvents(tenant, batches);
-        var writer = GetWriter();
-        cancellationToken.ThrowIfCancellationRequested();
-        if (eventCount == 0)
-        {
-            return batches.Select(_ => EmptyBatch).ToArray();
-        }
-
-        var request = new PendingAppend(tenant, batches, eventCount);
-        try
-        {
-            await writer.PostAsync(request, cancellationToken);
-        }
-        catch (ChannelClosedException exception)
-        {
-            throw writer.IsFaulted
-                ? new JournalUnavailableException("The PostgreSQL journal's writer stopped.", exception)
-                : ShuttingDown(exception);
-        }
-        // Cancelling only withdraws a request the writer has not taken yet (see PendingAppend.TryCancel).
-        using var registration = cancellationToken.UnsafeRegister(
-            static (state, token) => ((PendingAppend)state!).TryCancel(token), request);
-        return await request.Completion;
-    }
+        CancellationToken cancellationToken) =>
+        AppendMailbox.AppendAsync(_openMailbox, tenant, batches, cancellationToken);
 
     public ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
     {
@@ -390,7 +370,7 @@ public sealed partial class PostgresEventJournal : IEventJournal
     }
 
     private static JournalUnavailableException ShuttingDown(Exception? innerException) =>
-        new("The PostgreSQL journal is shutting down.", innerException);
+        AppendMailbox.ShuttingDown(Name, innerException);
 
     /// <summary>A lowercase identifier that leaves room for <c>_events</c> in the 63-byte channel name.</summary>
     [GeneratedRegex(@"^[a-z_][a-z0-9_]{0,55}\z", RegexOptions.CultureInvariant)]

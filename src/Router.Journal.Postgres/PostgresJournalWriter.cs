@@ -1,5 +1,4 @@
 using System.Data;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -22,13 +21,12 @@ namespace Router.Journal.Postgres;
 /// </remarks>
 internal sealed class PostgresJournalWriter : IAsyncDisposable
 {
-    /// <summary>Appends waiting for the writer. Bounded: past its capacity callers wait (backpressure).</summary>
-    private readonly Channel<PendingAppend> _mailbox;
+    /// <summary>Appends waiting for the writer; the loop waits on its reader.</summary>
+    private readonly AppendMailbox _mailbox;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _channel;
     private readonly ILogger _logger;
-    private readonly int _maxEventsPerCommit;
 
     /// <summary>The loop; awaited by <see cref="DisposeAsync"/>.</summary>
     private Task _loop = Task.CompletedTask;
@@ -36,40 +34,28 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
     /// <summary>Transactions committed; lets tests see that concurrent appends were grouped.</summary>
     private long _commitCount;
 
-    /// <summary>Set when the loop died of an unexpected exception; the journal then reports itself not ready.</summary>
-    private volatile bool _faulted;
-
     public PostgresJournalWriter(NpgsqlDataSource dataSource, string channel, int maxEventsPerCommit, ILogger logger)
     {
         _dataSource = dataSource;
         _channel = channel;
-        _maxEventsPerCommit = maxEventsPerCommit;
         _logger = logger;
-        // Capacity in requests: every request holds at least one event, so a full mailbox always has enough
-        // to fill the next commit while the current one runs; beyond that, callers wait instead of queueing.
-        _mailbox = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(maxEventsPerCommit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _mailbox = new AppendMailbox(maxEventsPerCommit, PostgresEventJournal.Name);
     }
 
     public long CommitCount => Interlocked.Read(ref _commitCount);
 
-    public bool IsFaulted => _faulted;
+    public AppendMailbox Mailbox => _mailbox;
 
-    public int QueuedCount => _mailbox.Reader.Count;
+    public bool IsFaulted => _mailbox.IsFaulted;
+
+    public int QueuedCount => _mailbox.Count;
 
     public void Start() => _loop = Task.Run(RunAsync);
-
-    /// <summary>Queues a request; waits while the mailbox is full. Throws <see cref="ChannelClosedException"/> once the writer stopped accepting.</summary>
-    public ValueTask PostAsync(PendingAppend request, CancellationToken cancellationToken) =>
-        _mailbox.Writer.WriteAsync(request, cancellationToken);
 
     /// <summary>Stops accepting requests and commits those already queued.</summary>
     public async ValueTask DisposeAsync()
     {
-        _mailbox.Writer.TryComplete();
+        _mailbox.Complete();
         await _loop;
     }
 
@@ -80,7 +66,7 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
         {
             while (await _mailbox.Reader.WaitToReadAsync())
             {
-                TakeGroup(group);
+                _mailbox.TakeGroup(group);
                 if (group.Count > 0)
                 {
                     await CommitGroupAsync(group);
@@ -92,37 +78,8 @@ internal sealed class PostgresJournalWriter : IAsyncDisposable
         {
             // Ownership boundary: the loop owns every queued request, so none may be left without an outcome.
             // Only a bug gets here (storage faults are handled per group in CommitGroupAsync).
-            _faulted = true;
             Log.WriterFaulted(_logger, exception);
-            var unavailable = new JournalUnavailableException("The PostgreSQL journal's writer stopped.", exception);
-            _mailbox.Writer.TryComplete(unavailable);
-            foreach (var request in group)
-            {
-                request.Fail(unavailable);
-            }
-            while (_mailbox.Reader.TryRead(out var request))
-            {
-                request.Fail(unavailable);
-            }
-        }
-    }
-
-    /// <summary>Takes every waiting request that fits under the cap; always at least one, since a call is never split.</summary>
-    private void TakeGroup(List<PendingAppend> group)
-    {
-        var events = 0;
-        while (_mailbox.Reader.TryPeek(out var next))
-        {
-            if (group.Count > 0 && events + next.EventCount > _maxEventsPerCommit)
-            {
-                break;
-            }
-            _mailbox.Reader.TryRead(out _);
-            if (next.TryClaim())
-            {
-                group.Add(next);
-                events += next.EventCount;
-            }
+            _mailbox.FailAll(group, exception);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Router.Queues;
@@ -18,7 +17,8 @@ namespace Router.Journal.Sqlite;
 /// </remarks>
 public sealed partial class SqliteEventJournal : IEventJournal
 {
-    private static readonly BatchResult EmptyBatch = new([]);
+    /// <summary>The journal's name in messages.</summary>
+    internal const string Name = "SQLite";
 
     private readonly string _path;
     private readonly SqliteSynchronous _synchronous;
@@ -50,10 +50,14 @@ public sealed partial class SqliteEventJournal : IEventJournal
     /// <summary>Set when <see cref="DisposeAsync"/> has finished; guarded by <see cref="_lifecycle"/>.</summary>
     private bool _closed;
 
+    /// <summary>The writer's mailbox while the journal is open (it throws otherwise); made once, not per append.</summary>
+    private readonly Func<AppendMailbox> _openMailbox;
+
     public SqliteEventJournal(SqliteJournalOptions options, ILogger<SqliteEventJournal> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
+        _openMailbox = () => GetWriter().Mailbox;
         if (string.IsNullOrWhiteSpace(options.Path))
         {
             throw new ArgumentException("SqliteJournalOptions.Path must name the database file.", nameof(options));
@@ -138,35 +142,11 @@ public sealed partial class SqliteEventJournal : IEventJournal
         }
     }
 
-    public async ValueTask<IReadOnlyList<BatchResult>> AppendAsync(
+    public ValueTask<IReadOnlyList<BatchResult>> AppendAsync(
         TenantId tenant,
         IReadOnlyList<IReadOnlyList<EventToAppend>> batches,
-        CancellationToken cancellationToken)
-    {
-        var eventCount = PendingAppend.CountEvents(tenant, batches);
-        var writer = GetWriter();
-        cancellationToken.ThrowIfCancellationRequested();
-        if (eventCount == 0)
-        {
-            return batches.Select(_ => EmptyBatch).ToArray();
-        }
-
-        var request = new PendingAppend(tenant, batches, eventCount);
-        try
-        {
-            await writer.PostAsync(request, cancellationToken);
-        }
-        catch (ChannelClosedException exception)
-        {
-            throw writer.IsFaulted
-                ? new JournalUnavailableException("The SQLite journal's writer stopped.", exception)
-                : ShuttingDown(exception);
-        }
-        // Cancelling only withdraws a request the writer has not taken yet (see PendingAppend.TryCancel).
-        using var registration = cancellationToken.UnsafeRegister(
-            static (state, token) => ((PendingAppend)state!).TryCancel(token), request);
-        return await request.Completion;
-    }
+        CancellationToken cancellationToken) =>
+        AppendMailbox.AppendAsync(_openMailbox, tenant, batches, cancellationToken);
 
     public ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
     {
@@ -467,5 +447,5 @@ public sealed partial class SqliteEventJournal : IEventJournal
     }
 
     private static JournalUnavailableException ShuttingDown(Exception? innerException) =>
-        new("The SQLite journal is shutting down.", innerException);
+        AppendMailbox.ShuttingDown(Name, innerException);
 }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using static SQLitePCL.raw;
@@ -24,8 +23,8 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// </summary>
     internal const int MaxCachedHeads = 100_000;
 
-    /// <summary>Appends waiting for the writer. Bounded: past its capacity callers wait (backpressure).</summary>
-    private readonly Channel<PendingAppend> _mailbox;
+    /// <summary>Appends waiting for the writer; posting one wakes the loop (<see cref="WakeUp"/>).</summary>
+    private readonly AppendMailbox _mailbox;
 
     /// <summary>The write connection; its transactions are the group commits.</summary>
     private readonly SqliteConnection _connection;
@@ -39,7 +38,6 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Heads as the current group's successful requests leave them; merged into <see cref="_heads"/> on COMMIT.</summary>
     private readonly Dictionary<string, long> _groupHeads = new(StringComparer.Ordinal);
 
-    private readonly int _maxEventsPerCommit;
     private readonly ILogger _logger;
 
     private readonly SqliteCommand _begin;
@@ -67,22 +65,12 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Transactions committed; lets tests see that concurrent appends were grouped.</summary>
     private long _commitCount;
 
-    /// <summary>Set when the loop died of an unexpected exception; the journal then reports itself not ready.</summary>
-    private volatile bool _faulted;
-
     public SqliteJournalWriter(SqliteConnection connection, WalCheckpointer checkpointer, int maxEventsPerCommit, ILogger logger)
     {
         _connection = connection;
         _checkpointer = checkpointer;
-        _maxEventsPerCommit = maxEventsPerCommit;
         _logger = logger;
-        // Capacity in requests: every request holds at least one event, so a full mailbox always has enough
-        // to fill the next commit while the current one syncs; beyond that, callers wait instead of queueing.
-        _mailbox = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(maxEventsPerCommit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _mailbox = new AppendMailbox(maxEventsPerCommit, SqliteEventJournal.Name, WakeUp);
 
         _begin = CreateCommand(SqlStatements.BeginImmediate);
         _commit = CreateCommand(SqlStatements.Commit);
@@ -97,9 +85,11 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
 
     public long CommitCount => Interlocked.Read(ref _commitCount);
 
-    public bool IsFaulted => _faulted;
+    public AppendMailbox Mailbox => _mailbox;
 
-    public int QueuedCount => _mailbox.Reader.Count;
+    public bool IsFaulted => _mailbox.IsFaulted;
+
+    public int QueuedCount => _mailbox.Count;
 
     /// <summary>The background checkpointer (tests read its passes and thread).</summary>
     internal WalCheckpointer Checkpointer => _checkpointer;
@@ -110,21 +100,10 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Starts the loop on a dedicated thread (LongRunning), so its blocking SQLite calls never hold a pool worker.</summary>
     public void Start() => _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    /// <summary>Queues a request; waits while the mailbox is full. Throws <see cref="ChannelClosedException"/> once the writer stopped accepting.</summary>
-    public ValueTask PostAsync(PendingAppend request, CancellationToken cancellationToken)
-    {
-        if (_mailbox.Writer.TryWrite(request))
-        {
-            WakeUp();
-            return ValueTask.CompletedTask;
-        }
-        return PostSlowAsync(request, cancellationToken);
-    }
-
     /// <summary>Stops accepting requests, commits those already queued, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
-        _mailbox.Writer.TryComplete();
+        _mailbox.Complete();
         _wakeUp.Set();
         await _loop;
         foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectHead, _selectById })
@@ -136,12 +115,6 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         _checkpointer.Dispose();
         await _connection.DisposeAsync();
         _wakeUp.Dispose();
-    }
-
-    private async ValueTask PostSlowAsync(PendingAppend request, CancellationToken cancellationToken)
-    {
-        await _mailbox.Writer.WriteAsync(request, cancellationToken);
-        WakeUp();
     }
 
     /// <summary>After queueing: wakes the loop if it may be asleep (see <see cref="WaitForRequests"/> for the handshake).</summary>
@@ -188,7 +161,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         {
             while (WaitForRequests())
             {
-                TakeGroup(group);
+                _mailbox.TakeGroup(group);
                 if (group.Count > 0)
                 {
                     CommitGroup(group);
@@ -200,37 +173,8 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         {
             // Ownership boundary: the loop owns every queued request, so none may be left without an outcome.
             // Only a bug gets here (storage faults are handled per group in CommitGroup).
-            _faulted = true;
             Log.WriterFaulted(_logger, exception);
-            var unavailable = new JournalUnavailableException("The SQLite journal's writer stopped.", exception);
-            _mailbox.Writer.TryComplete(unavailable);
-            foreach (var request in group)
-            {
-                request.Fail(unavailable);
-            }
-            while (_mailbox.Reader.TryRead(out var request))
-            {
-                request.Fail(unavailable);
-            }
-        }
-    }
-
-    /// <summary>Takes every waiting request that fits under the cap; always at least one, since a call is never split.</summary>
-    private void TakeGroup(List<PendingAppend> group)
-    {
-        var events = 0;
-        while (_mailbox.Reader.TryPeek(out var next))
-        {
-            if (group.Count > 0 && events + next.EventCount > _maxEventsPerCommit)
-            {
-                break;
-            }
-            _mailbox.Reader.TryRead(out _);
-            if (next.TryClaim())
-            {
-                group.Add(next);
-                events += next.EventCount;
-            }
+            _mailbox.FailAll(group, exception);
         }
     }
 
