@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 8's side-by-side benchmark in one command:
-#   bench/run.sh            full scenarios (about 10 minutes on 2 cores)
-#   bench/run.sh quick      shorter and smaller (about 4 minutes)
+#   bench/run.sh            full scenarios (about 27 minutes on 2 cores: fan-outs and ingest run three times each)
+#   bench/run.sh quick      shorter and smaller, one run of each (about 5 minutes)
 #   bench/run.sh full --scenarios fanout,ingest     extra arguments go to the load tool
 # Builds Release, starts Nchan (its own prefix under /tmp, never the system nginx service) and Router (SQLite
 # journal in a temp dir), runs the same load tool against each on loopback, prints one table of figures and

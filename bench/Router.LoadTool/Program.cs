@@ -26,7 +26,7 @@ switch (command)
         Console.WriteLine("""
             router-load run --target router|nchan --endpoint 127.0.0.1:PORT [--pids PID,PID] [--out results.json]
                             [--quick] [--scenarios idle,fanout,fanout-10k,slow,channels,ingest,replay]
-                            [--duration 10] [--subs 1000] [--subs-large 10000] [--rate 1000] [--rate-large 100] [--channels 1000] [--channels-rate 10000] [--slow-pairs 3]
+                            [--duration 10] [--subs 1000] [--subs-large 10000] [--rate 1000] [--rate-large 100] [--channels 1000] [--channels-rate 10000] [--slow-pairs 3] [--repeats 3]
                             [--idle 10000,50000] [--idle-settle 5] [--replay 100000,1000000] [--replay-limit 120] [--ingest-publishers 16,64] [--ingest-batches 1,100]
             router-load report --router router.json --nchan nchan.json [--floor kestrel-floor.json]
             """);
@@ -54,6 +54,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         settings.Duration = TimeSpan.FromSeconds(3);
         settings.FanOutLargeSubscribers = 5000;
         settings.SlowPairs = 1;
+        settings.Repeats = 1;
         settings.IdleConnections = [5000];
         settings.ReplayEvents = [100_000, 300_000];
         settings.Drain = TimeSpan.FromSeconds(15);
@@ -65,6 +66,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
     if (options.TryGetValue("rate", out var fr)) settings.FanOutRate = double.Parse(fr);
     if (options.TryGetValue("rate-large", out var frl)) settings.FanOutLargeRate = double.Parse(frl);
     if (options.TryGetValue("slow-pairs", out var sp)) settings.SlowPairs = Math.Max(1, int.Parse(sp));
+    if (options.TryGetValue("repeats", out var rp)) settings.Repeats = Math.Max(1, int.Parse(rp));
     if (options.TryGetValue("channels", out var c)) settings.Channels = int.Parse(c);
     if (options.TryGetValue("channels-rate", out var cr)) settings.ChannelsRate = double.Parse(cr);
     if (options.TryGetValue("idle", out var i)) settings.IdleConnections = Ints(i);
@@ -86,6 +88,13 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         results.Add(await run);
         await File.WriteAllTextAsync(output, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
     }
+    async Task AddAll(Task<List<ScenarioResult>> runs)
+    {
+        foreach (var run in await runs)
+        {
+            await Add(Task.FromResult(run));
+        }
+    }
     if (selected.Any(name => name is "fanout" or "fanout-10k" or "slow" or "channels" or "ingest"))
     {
         // Not measured: a JIT-compiled server (Router) would otherwise spend its first seconds compiling the very
@@ -101,16 +110,13 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
         switch (name)
         {
             case "fanout":
-                await Add(scenarios.FanOutAsync("fanout-1k", 1, settings.FanOutSubscribers, settings.FanOutRate, 1, 0));
+                await AddAll(scenarios.RepeatedAsync("fanout-1k", name => scenarios.FanOutAsync(name, 1, settings.FanOutSubscribers, settings.FanOutRate, 1, 0)));
                 break;
             case "fanout-10k":
-                await Add(scenarios.FanOutAsync("fanout-10k", 1, settings.FanOutLargeSubscribers, settings.FanOutLargeRate, 1, 0));
+                await AddAll(scenarios.RepeatedAsync("fanout-10k", name => scenarios.FanOutAsync(name, 1, settings.FanOutLargeSubscribers, settings.FanOutLargeRate, 1, 0)));
                 break;
             case "slow":
-                foreach (var run in await scenarios.SlowClientAsync(settings.SlowPairs))
-                {
-                    await Add(Task.FromResult(run));
-                }
+                await AddAll(scenarios.SlowClientAsync(settings.SlowPairs));
                 break;
             case "channels":
                 await Add(scenarios.FanOutAsync("many-channels", settings.Channels, settings.Channels, settings.ChannelsRate, 8, 0));
@@ -134,7 +140,7 @@ static async Task<int> RunAsync(Dictionary<string, string> options)
                 {
                     foreach (var batch in settings.IngestBatches)
                     {
-                        await Add(scenarios.IngestAsync(publishers, batch));
+                        await AddAll(scenarios.RepeatedAsync("ingest", name => scenarios.IngestAsync(publishers, batch, name)));
                     }
                 }
                 break;
