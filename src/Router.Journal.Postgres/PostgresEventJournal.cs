@@ -26,17 +26,8 @@ public sealed partial class PostgresEventJournal : IEventJournal
     private readonly int _maxPoolSize;
     private readonly ILogger<PostgresEventJournal> _logger;
 
-    /// <summary>Serializes <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/>.</summary>
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
-
-    /// <summary>Set once <see cref="InitializeAsync"/> has created the schema; never cleared.</summary>
-    private volatile PostgresJournalWriter? _writer;
-
-    /// <summary>Set when <see cref="DisposeAsync"/> begins: from then on appends and reads fail with "shutting down".</summary>
-    private volatile bool _closing;
-
-    /// <summary>Set when <see cref="DisposeAsync"/> has finished; guarded by <see cref="_lifecycle"/>.</summary>
-    private bool _closed;
+    /// <summary>Open, then closing: from <see cref="DisposeAsync"/> on, appends and reads fail with "shutting down".</summary>
+    private readonly JournalLifecycle<PostgresJournalWriter> _lifecycle = new(Name);
 
     /// <summary>The writer's mailbox while the journal is open (it throws otherwise); made once, not per append.</summary>
     private readonly Func<AppendMailbox> _openMailbox;
@@ -69,29 +60,17 @@ public sealed partial class PostgresEventJournal : IEventJournal
     internal string? Database { get; }
 
     /// <summary>Transactions the writer has committed (each may hold many appends).</summary>
-    internal long CommitCount => _writer?.CommitCount ?? 0;
+    internal long CommitCount => _lifecycle.Current?.CommitCount ?? 0;
 
-    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
+    public ValueTask InitializeAsync(CancellationToken cancellationToken) =>
+        _lifecycle.OpenAsync(async cancellationToken =>
         {
-            ThrowIfClosing();
-            if (_writer is not null)
-            {
-                return;
-            }
             await MigrateAsync(cancellationToken);
             var writer = new PostgresJournalWriter(_dataSource, _channel, _maxEventsPerCommit, _logger);
             writer.Start();
-            _writer = writer;
             Log.JournalOpened(_logger, Host, Database, _schema, _maxEventsPerCommit, _maxPoolSize);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+            return writer;
+        }, cancellationToken);
 
     public ValueTask<IReadOnlyList<BatchResult>> AppendAsync(
         TenantId tenant,
@@ -193,7 +172,7 @@ public sealed partial class PostgresEventJournal : IEventJournal
 
     public async ValueTask<bool> PingAsync(CancellationToken cancellationToken)
     {
-        if (_closing || _writer is not { IsFaulted: false })
+        if (_lifecycle.IsClosing || _lifecycle.Current is not { IsFaulted: false })
         {
             return false;
         }
@@ -211,30 +190,17 @@ public sealed partial class PostgresEventJournal : IEventJournal
     }
 
     /// <summary>Stops accepting appends, commits those already queued, then closes the pool. Safe to call more than once.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _closing = true;
-        await _lifecycle.WaitAsync();
-        try
+    public ValueTask DisposeAsync() =>
+        _lifecycle.CloseAsync(async writer =>
         {
-            if (_closed)
-            {
-                return;
-            }
-            _closed = true;
-            if (_writer is { } writer)
+            if (writer is not null)
             {
                 Log.JournalClosing(_logger, writer.QueuedCount);
                 await writer.DisposeAsync();
             }
             await _dataSource.DisposeAsync();
             Log.JournalClosed(_logger);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+        });
 
     /// <summary>The notification channel of a schema's journal: <c>router_events</c> for the default schema <c>router</c>.</summary>
     internal static string ChannelName(string schema) => schema + "_events";
@@ -355,22 +321,7 @@ public sealed partial class PostgresEventJournal : IEventJournal
     private const int PruneChunk = 5000;
 
     /// <summary>The writer, once the journal is open and not shutting down.</summary>
-    private PostgresJournalWriter GetWriter()
-    {
-        ThrowIfClosing();
-        return _writer ?? throw new InvalidOperationException("The PostgreSQL journal is not initialized: call InitializeAsync first.");
-    }
-
-    private void ThrowIfClosing()
-    {
-        if (_closing)
-        {
-            throw ShuttingDown(innerException: null);
-        }
-    }
-
-    private static JournalUnavailableException ShuttingDown(Exception? innerException) =>
-        AppendMailbox.ShuttingDown(Name, innerException);
+    private PostgresJournalWriter GetWriter() => _lifecycle.Writer;
 
     /// <summary>A lowercase identifier that leaves room for <c>_events</c> in the 63-byte channel name.</summary>
     [GeneratedRegex(@"^[a-z_][a-z0-9_]{0,55}\z", RegexOptions.CultureInvariant)]

@@ -38,17 +38,8 @@ public sealed partial class SqliteEventJournal : IEventJournal
     private const int PruneChunk = 5000;
     private readonly ILogger<SqliteEventJournal> _logger;
 
-    /// <summary>Serializes <see cref="InitializeAsync"/> and <see cref="DisposeAsync"/>.</summary>
-    private readonly SemaphoreSlim _lifecycle = new(1, 1);
-
-    /// <summary>Set once <see cref="InitializeAsync"/> has opened the store; never cleared.</summary>
-    private volatile SqliteJournalWriter? _writer;
-
-    /// <summary>Set when <see cref="DisposeAsync"/> begins: from then on appends and reads fail with "shutting down".</summary>
-    private volatile bool _closing;
-
-    /// <summary>Set when <see cref="DisposeAsync"/> has finished; guarded by <see cref="_lifecycle"/>.</summary>
-    private bool _closed;
+    /// <summary>Open, then closing: from <see cref="DisposeAsync"/> on, appends and reads fail with "shutting down".</summary>
+    private readonly JournalLifecycle<SqliteJournalWriter> _lifecycle = new(Name);
 
     /// <summary>The writer's mailbox while the journal is open (it throws otherwise); made once, not per append.</summary>
     private readonly Func<AppendMailbox> _openMailbox;
@@ -115,32 +106,21 @@ public sealed partial class SqliteEventJournal : IEventJournal
     internal string DatabasePath => _path;
 
     /// <summary>Transactions the writer has committed (each may hold many appends).</summary>
-    internal long CommitCount => _writer?.CommitCount ?? 0;
+    internal long CommitCount => _lifecycle.Current?.CommitCount ?? 0;
 
     /// <summary>The background WAL checkpointer, once the writer started.</summary>
-    internal WalCheckpointer? Checkpointer => _writer?.Checkpointer;
+    internal WalCheckpointer? Checkpointer => _lifecycle.Current?.Checkpointer;
 
     /// <summary>The thread the writer's loop runs on, once it started.</summary>
-    internal Thread? WriterThread => _writer?.LoopThread;
+    internal Thread? WriterThread => _lifecycle.Current?.LoopThread;
 
-    public async ValueTask InitializeAsync(CancellationToken cancellationToken)
-    {
-        await _lifecycle.WaitAsync(cancellationToken);
-        try
+    public ValueTask InitializeAsync(CancellationToken cancellationToken) =>
+        _lifecycle.OpenAsync(_ =>
         {
-            ThrowIfClosing();
-            if (_writer is not null)
-            {
-                return;
-            }
-            _writer = OpenWriter();
+            var writer = OpenWriter();
             Log.JournalOpened(_logger, _path, _synchronous, _maxEventsPerCommit);
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+            return ValueTask.FromResult(writer);
+        }, cancellationToken);
 
     public ValueTask<IReadOnlyList<BatchResult>> AppendAsync(
         TenantId tenant,
@@ -278,7 +258,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
 
     public ValueTask<bool> PingAsync(CancellationToken cancellationToken)
     {
-        if (_closing || _writer is not { IsFaulted: false })
+        if (_lifecycle.IsClosing || _lifecycle.Current is not { IsFaulted: false })
         {
             return ValueTask.FromResult(false);
         }
@@ -298,36 +278,24 @@ public sealed partial class SqliteEventJournal : IEventJournal
     }
 
     /// <summary>Stops accepting appends, commits those already queued, then closes the file. Safe to call more than once.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _closing = true;
-        await _lifecycle.WaitAsync();
-        try
+    public ValueTask DisposeAsync() =>
+        _lifecycle.CloseAsync(async writer =>
         {
-            if (_closed)
+            if (writer is null)
             {
                 return;
             }
-            _closed = true;
-            if (_writer is { } writer)
+            Log.JournalClosing(_logger, _path, writer.QueuedCount);
+            // Pooled readers keep the file open. Released first, the writer's connection is the last one to
+            // close, and SQLite then checkpoints the WAL into the database file and removes it.
+            using (var reader = new SqliteConnection(_readerConnectionString))
             {
-                Log.JournalClosing(_logger, _path, writer.QueuedCount);
-                // Pooled readers keep the file open. Released first, the writer's connection is the last one to
-                // close, and SQLite then checkpoints the WAL into the database file and removes it.
-                using (var reader = new SqliteConnection(_readerConnectionString))
-                {
-                    SqliteConnection.ClearPool(reader);
-                }
-                _pages.Dispose();
-                await writer.DisposeAsync();
-                Log.JournalClosed(_logger, _path);
+                SqliteConnection.ClearPool(reader);
             }
-        }
-        finally
-        {
-            _lifecycle.Release();
-        }
-    }
+            _pages.Dispose();
+            await writer.DisposeAsync();
+            Log.JournalClosed(_logger, _path);
+        });
 
     private SqliteJournalWriter OpenWriter()
     {
@@ -432,19 +400,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
     }
 
     /// <summary>The writer, once the journal is open and not shutting down.</summary>
-    private SqliteJournalWriter GetWriter()
-    {
-        ThrowIfClosing();
-        return _writer ?? throw new InvalidOperationException("The SQLite journal is not initialized: call InitializeAsync first.");
-    }
-
-    private void ThrowIfClosing()
-    {
-        if (_closing)
-        {
-            throw ShuttingDown(innerException: null);
-        }
-    }
+    private SqliteJournalWriter GetWriter() => _lifecycle.Writer;
 
     private static JournalUnavailableException ShuttingDown(Exception? innerException) =>
         AppendMailbox.ShuttingDown(Name, innerException);
