@@ -29,8 +29,8 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
     /// <summary>At most this many events are held back for one fan-out round (bounds the latency a burst adds).</summary>
     private readonly int _maxBatch;
 
-    /// <summary>Followers; replaced, never mutated, so fan-out iterates an array without a copy per event.</summary>
-    private ConnectionActor[] _followers = [];
+    /// <summary>Followers; fan-out iterates them as a span, and removes the gone only after the round.</summary>
+    private readonly FollowerSet<ConnectionActor> _followers = new();
 
     /// <summary>
     /// The longest pause between rounds. Only a queue whose rounds take over a millisecond (many followers) ever
@@ -90,9 +90,9 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
                 }
                 break;
             case QueueMessage.Follow follow:
-                _followers = [.. _followers, follow.Connection];
+                _followers.Add(follow.Connection);
                 follow.Reply.TrySetResult(new FollowAck(follow.Head, Context.Self));
-                Log.Followed(_logger, _tenant.Value, _key.ToString(), follow.Connection.Id, _followers.Length);
+                Log.Followed(_logger, _tenant.Value, _key.ToString(), follow.Connection.Id, _followers.Count);
                 break;
             case QueueMessage.Unfollow unfollow:
                 Remove(unfollow.Connection);
@@ -102,7 +102,7 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
 
     protected internal override ValueTask OnIdleAsync(CancellationToken cancellationToken)
     {
-        if (_followers.Length == 0)
+        if (_followers.Count == 0)
         {
             _parent.TryTell(new TenantMessage.StreamIdle(_key, Context.Self));
         }
@@ -113,11 +113,11 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
     {
         // A restart or a tenant stop loses the follower set: close them; each client reconnects with
         // Last-Event-ID and catches up from the journal, so nothing is lost.
-        foreach (var follower in _followers)
+        foreach (var follower in _followers.AsSpan())
         {
             follower.Close(CloseReason.SourceStopped);
         }
-        _followers = [];
+        _followers.Clear();
         return ValueTask.CompletedTask;
     }
 
@@ -142,7 +142,7 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
         var started = time.GetTimestamp();
         var events = CollectionsMarshal.AsSpan(_batch);
         List<ConnectionActor>? gone = null;
-        foreach (var follower in _followers)
+        foreach (var follower in _followers.AsSpan())
         {
             if (!follower.Offer(events))
             {
@@ -163,12 +163,9 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
 
     private void Remove(ConnectionActor connection)
     {
-        var index = Array.IndexOf(_followers, connection);
-        if (index < 0)
+        if (_followers.Remove(connection))
         {
-            return;
+            Log.Unfollowed(_logger, _tenant.Value, _key.ToString(), connection.Id, _followers.Count);
         }
-        _followers = [.. _followers[..index], .. _followers[(index + 1)..]];
-        Log.Unfollowed(_logger, _tenant.Value, _key.ToString(), connection.Id, _followers.Length);
     }
 }

@@ -50,6 +50,45 @@ public sealed class IdleConnectionMemoryTests
         }
     }
 
+    [Fact]
+    public async Task StreamsJoiningOneQueue_AllocationPerStream_DoesNotGrowWithTheStreamsAlreadyThere()
+    {
+        // The queue's follower set once rebuilt an array per join: the 2,000 streams joining after 2,000 others then
+        // allocated ~3x what the first 2,000 did (10,000 joins: ~400 MB of arrays). Now a join costs the same however
+        // many follow already.
+        await using var rig = new RouterRig();
+        var running = new List<(ConnectionActor Connection, Task Run)>((2 * Connections) + 1);
+        running.Add(Open(rig));
+        await Eventually.UntilAsync(() => running[0].Connection.IsLive, "the first stream going live");
+        async Task<long> JoinAsync()
+        {
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var first = running.Count;
+            for (var i = 0; i < Connections; i++)
+            {
+                running.Add(Open(rig));
+            }
+            await Eventually.UntilAsync(() => running.Skip(first).All(r => r.Connection.IsLive), "every stream going live");
+            return GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
+
+        try
+        {
+            var firstJoins = await JoinAsync();
+            var laterJoins = await JoinAsync();
+
+            Assert.True(laterJoins < firstJoins * 1.5, $"{Connections} streams joining after {Connections} others allocated {laterJoins:N0} bytes; the first {Connections} allocated {firstJoins:N0}.");
+        }
+        finally
+        {
+            foreach (var (connection, _) in running)
+            {
+                connection.Close(CloseReason.ServerShutdown);
+            }
+            await Task.WhenAll(running.Select(r => r.Run)).DefaultTimeout();
+        }
+    }
+
     /// <summary>A stream as the endpoint opens one: its own request, filter and scope, writing to a shared sink.</summary>
     private static (ConnectionActor, Task) Open(RouterRig rig)
     {
