@@ -79,7 +79,14 @@ internal sealed class PrometheusExporter : IDisposable
         /// </summary>
         private static readonly HashSet<string> s_levels = ["dotnet.thread_pool.thread.count", "dotnet.thread_pool.queue.length"];
 
+        /// <summary>Series by label text: what is rendered.</summary>
         private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+
+        /// <summary>The same series by tag set, so a measurement skips rendering its labels (see <see cref="TagSetKey"/>).</summary>
+        private readonly ConcurrentDictionary<TagSetKey, Series> _seriesByTags = new();
+
+        /// <summary>Tag sets remembered at most: past this (never, with bounded tags) measurements render their labels each time.</summary>
+        private const int MaxTagSets = 1_000;
         private readonly Kind _kind;
         private readonly string _help;
         private readonly double[] _bounds;
@@ -110,7 +117,7 @@ internal sealed class PrometheusExporter : IDisposable
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var series = _series.GetOrAdd(Labels(tags), static (_, bounds) => new Series(bounds.Length), _bounds);
+            var series = Find(tags);
             if (_observable)
             {
                 // An observed value is the total (a counter) or the level (a gauge) now: it replaces the last one.
@@ -174,6 +181,28 @@ internal sealed class PrometheusExporter : IDisposable
             }
             text.Append(' ').Append(Format(value)).Append('\n');
         }
+
+        private Series Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (tags.Length > TagSetKey.Capacity)
+            {
+                return SeriesFor(tags);
+            }
+            var key = new TagSetKey(tags);
+            if (_seriesByTags.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+            var series = SeriesFor(tags);
+            if (_seriesByTags.Count < MaxTagSets)
+            {
+                _seriesByTags.TryAdd(key, series);
+            }
+            return series;
+        }
+
+        private Series SeriesFor(ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
+            _series.GetOrAdd(Labels(tags), static (_, bounds) => new Series(bounds.Length), _bounds);
 
         private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
