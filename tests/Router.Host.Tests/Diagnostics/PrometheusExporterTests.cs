@@ -1,17 +1,26 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Router.Diagnostics;
 
 namespace Router.Host.Diagnostics;
 
-public sealed class PrometheusExporterTests
+public sealed class PrometheusExporterTests : IDisposable
 {
+    // A meter factory of the test's own: the exporter then reads this Router meter only, not those of the hosts other
+    // tests run beside it (their families would share names).
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
+
+    public void Dispose() => _services.Dispose();
+
     [Fact]
     public void Scrape_MeasurementsWithRepeatedTagSets_CountEachIntoTheSeriesOfItsTags()
     {
         // Series are found by tag set without rendering labels; tags in another order, equal values in other
         // instances, and sets past the key's capacity must all still land in the series their labels name.
-        using var meter = new Meter(RouterMetrics.MeterName);
-        using var exporter = new PrometheusExporter(scope: null);
+        var meter = Meters.Create(RouterMetrics.MeterName);
+        using var exporter = new PrometheusExporter(Meters);
         var counter = meter.CreateCounter<long>($"router.test.tag_sets_{Guid.NewGuid():N}");
         var name = counter.Name.Replace('.', '_') + "_total";
 
@@ -48,8 +57,8 @@ public sealed class PrometheusExporterTests
     {
         // The publish path records tagged measurements on every request: once a tag set is known, finding its
         // series must not render its labels again (that was a few hundred bytes per measurement).
-        using var meter = new Meter(RouterMetrics.MeterName);
-        using var exporter = new PrometheusExporter(scope: null);
+        var meter = Meters.Create(RouterMetrics.MeterName);
+        using var exporter = new PrometheusExporter(Meters);
         var histogram = meter.CreateHistogram<double>($"router.test.tagged_{Guid.NewGuid():N}");
         var status = new KeyValuePair<string, object?>("status", "ok");
         histogram.Record(1, status);
