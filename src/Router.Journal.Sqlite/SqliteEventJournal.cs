@@ -162,7 +162,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
         catch (ObjectDisposedException exception)
         {
             // The pool closed between the closing check above and the rent: the journal is shutting down.
-            return ValueTask.FromException<IReadOnlyList<JournalEvent>>(ShuttingDown(exception));
+            return ValueTask.FromException<IReadOnlyList<JournalEvent>>(JournalUnavailableException.ShuttingDown(Name, exception));
         }
         finally
         {
@@ -401,7 +401,4 @@ public sealed partial class SqliteEventJournal : IEventJournal
 
     /// <summary>The writer, once the journal is open and not shutting down.</summary>
     private SqliteJournalWriter GetWriter() => _lifecycle.Writer;
-
-    private static JournalUnavailableException ShuttingDown(Exception? innerException) =>
-        AppendMailbox.ShuttingDown(Name, innerException);
 }

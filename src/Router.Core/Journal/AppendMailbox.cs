@@ -75,10 +75,6 @@ internal sealed class AppendMailbox
         return await request.Completion;
     }
 
-    /// <summary>"The {journal} journal is shutting down.": appends and reads after the journal began to close.</summary>
-    public static JournalUnavailableException ShuttingDown(string journal, Exception? innerException = null) =>
-        new($"The {journal} journal is shutting down.", innerException);
-
     /// <summary>Stops accepting requests; the loop still drains those queued, then sees the reader complete.</summary>
     public void Complete() => _channel.Writer.TryComplete();
 
@@ -140,7 +136,7 @@ internal sealed class AppendMailbox
         }
         catch (ChannelClosedException exception)
         {
-            throw _faulted ? WriterStopped(exception) : ShuttingDown(_journal, exception);
+            throw _faulted ? WriterStopped(exception) : JournalUnavailableException.ShuttingDown(_journal, exception);
         }
         _posted?.Invoke();
     }

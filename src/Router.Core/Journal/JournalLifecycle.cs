@@ -40,7 +40,7 @@ internal sealed class JournalLifecycle<TWriter>(string journal)
     {
         if (_closing)
         {
-            throw AppendMailbox.ShuttingDown(journal);
+            throw JournalUnavailableException.ShuttingDown(journal);
         }
     }
 

@@ -7,4 +7,8 @@ public sealed class JournalUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>"The {journal} journal is shutting down.": appends and reads after the journal began to close.</summary>
+    internal static JournalUnavailableException ShuttingDown(string journal, Exception? innerException = null) =>
+        new($"The {journal} journal is shutting down.", innerException);
 }

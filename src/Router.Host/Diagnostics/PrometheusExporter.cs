@@ -87,6 +87,7 @@ internal sealed class PrometheusExporter : IDisposable
 
         /// <summary>Tag sets remembered at most: past this (never, with bounded tags) measurements render their labels each time.</summary>
         private const int MaxTagSets = 1_000;
+
         private readonly Kind _kind;
         private readonly string _help;
         private readonly double[] _bounds;

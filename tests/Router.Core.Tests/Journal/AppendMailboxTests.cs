@@ -145,7 +145,7 @@ public sealed class AppendMailboxTests
     public async Task AppendAsync_JournalNotOpen_ThrowsWhatTheJournalThrows()
     {
         var refused = await Assert.ThrowsAsync<JournalUnavailableException>(() => AppendMailbox.AppendAsync(
-            () => throw AppendMailbox.ShuttingDown("Test"), Acme, Events(1), CancellationToken.None).AsTask()).DefaultTimeout();
+            () => throw JournalUnavailableException.ShuttingDown("Test"), Acme, Events(1), CancellationToken.None).AsTask()).DefaultTimeout();
 
         Assert.Equal("The Test journal is shutting down.", refused.Message);
     }
