@@ -14,9 +14,16 @@ namespace Router.Queues;
 /// completes at once and otherwise to the connection's bounded buffer, so a slow connection costs only itself
 /// (convention 4). Events that arrive in a burst are fanned out together, so each connection gets one write and
 /// one flush for the whole burst: under load the cost per delivery falls instead of the latency rising.
-/// Rounds are paced: after a round, the next waits as long as that round took (at most <see cref="MaxPause"/>), so a
+/// <para>
+/// Fan-out runs in passes over the followers, and a pass takes in the events that arrive while it runs: every few
+/// followers it lets waiting messages in, and each follower gets, at its turn, every event it has not been offered
+/// yet (the set keeps each one's offered-up-to position). With 10,000 followers a pass takes a few hundred
+/// milliseconds; an event that came after a pass started used to wait for all of it, then for the next pass to reach
+/// its follower, up to two passes in all. Now it waits at most one.
+/// </para>
+/// Passes are paced: after a pass, the next waits as long as that pass took (at most <see cref="MaxPause"/>), so a
 /// busy queue's fan-out leaves half a core to publishers and the journal and batches what arrives meanwhile,
-/// instead of spending a whole core on rounds of one or two events.
+/// instead of spending a whole core on passes of one or two events.
 /// Passivates itself through its parent when it has had no follower for <c>queue-idle-after</c>.
 /// </summary>
 internal sealed partial class QueueActor : Actor<QueueMessage>
@@ -26,29 +33,50 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
     private readonly ActorRef<TenantMessage> _parent;
     private readonly ILogger _logger;
 
-    /// <summary>At most this many events are held back for one fan-out round (bounds the latency a burst adds).</summary>
+    /// <summary>
+    /// At most this many events are held back for the next pass (bounds the latency a burst adds); with as many
+    /// waiting, a pass runs to its end without letting more in, and the mailbox fills back to the tenant.
+    /// </summary>
     private readonly int _maxBatch;
 
-    /// <summary>Followers; fan-out iterates them as a span, and removes the gone only after the round.</summary>
+    /// <summary>Followers, each with how far it has been offered events.</summary>
     private readonly FollowerSet<ConnectionActor> _followers = new();
 
     /// <summary>
-    /// The longest pause between rounds. Only a queue whose rounds take over a millisecond (many followers) ever
-    /// pauses, and only while events keep coming. Without pacing, 1,000 followers at 1,000 events/s got rounds of
+    /// The longest pause between passes. Only a queue whose passes take over a millisecond (many followers) ever
+    /// pauses, and only while events keep coming. Without pacing, 1,000 followers at 1,000 events/s got passes of
     /// ~2 events at ~1.5 µs per delivery, a whole core, and the publisher was slowed to ~770/s; paced, ~1.0 µs and
-    /// 1,000/s (bench/RESULTS.md). The cap matters: a round's duration grows with the events it carries, so an
-    /// uncapped pause feeds on itself (rounds grew to ~40 events, p50 latency 17 → 29 ms).
+    /// 1,000/s (bench/RESULTS.md). The cap matters: a pass's duration grows with the events it carries, so an
+    /// uncapped pause feeds on itself (passes grew to ~40 events, p50 latency 17 → 29 ms).
     /// </summary>
     internal static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(2);
 
     /// <summary>Pauses shorter than this are not worth a timer (its resolution is about a millisecond).</summary>
     private static readonly TimeSpan s_shortestPause = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>Events received and not yet fanned out: the burst so far, in position order.</summary>
-    private readonly List<RoutedEvent> _batch = [];
+    /// <summary>Followers a pass visits between two looks at the mailbox (a look takes the channel's lock).</summary>
+    internal const int SliceFollowers = 16;
 
-    /// <summary>When the next round may start (a timestamp of the actor system's clock); 0 before the first round.</summary>
-    private long _nextRoundAt;
+    /// <summary>Events received and not yet offered to every follower, in position order.</summary>
+    private readonly List<RoutedEvent> _window = [];
+
+    /// <summary>How many of the window's first events the current pass gives every follower (those there when it started).</summary>
+    private int _coveredByPass;
+
+    /// <summary>The follower the current pass visits next; -1 between passes.</summary>
+    private int _next = -1;
+
+    /// <summary>
+    /// Followers that left during a pass, removed when it ends: a removal moves the last follower into the freed slot,
+    /// which could be one the pass has already visited, and that follower would miss the pass.
+    /// </summary>
+    private readonly List<ConnectionActor> _leaving = [];
+
+    /// <summary>When the current pass started (a timestamp of the actor system's clock).</summary>
+    private long _passStarted;
+
+    /// <summary>When the next pass may start (a timestamp of the actor system's clock); 0 before the first pass.</summary>
+    private long _nextPassAt;
 
     public QueueActor(TenantId tenant, StreamKey key, ActorRef<TenantMessage> parent, int maxBatch, ILogger logger)
     {
@@ -61,27 +89,11 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
 
     protected internal override async ValueTask ReceiveAsync(QueueMessage message, CancellationToken cancellationToken)
     {
-        if (message is QueueMessage.Deliver deliver)
-        {
-            _batch.Add(deliver.Event);
-            if (_batch.Count >= _maxBatch)
-            {
-                FanOut();
-            }
-            else if (!Context.HasQueuedMessages)
-            {
-                await PaceAsync(cancellationToken);
-                if (!Context.HasQueuedMessages)
-                {
-                    FanOut(); // otherwise the events that came during the pause join this round first
-                }
-            }
-            return;
-        }
-        // Whatever else comes (a follower joining or leaving) comes after the burst before it.
-        FanOut();
         switch (message)
         {
+            case QueueMessage.Deliver deliver:
+                _window.Add(deliver.Event);
+                break;
             case QueueMessage.Follow follow when Context.IsStopping:
                 // Passivation raced with a new follower: hand it back to the tenant, which starts a fresh queue actor.
                 if (!await _parent.TellAsync(new TenantMessage.Follow(follow.Connection, follow.Reply), cancellationToken))
@@ -90,14 +102,16 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
                 }
                 break;
             case QueueMessage.Follow follow:
-                _followers.Add(follow.Connection);
+                // Every event up to the head reached this actor before the follow did; the follower replays those.
+                _followers.Add(follow.Connection, follow.Head);
                 follow.Reply.TrySetResult(new FollowAck(follow.Head, Context.Self));
                 Log.Followed(_logger, _tenant.Value, _key.ToString(), follow.Connection.Id, _followers.Count);
                 break;
             case QueueMessage.Unfollow unfollow:
-                Remove(unfollow.Connection);
+                Leave(unfollow.Connection);
                 break;
         }
+        await AdvanceAsync(cancellationToken);
     }
 
     protected internal override ValueTask OnIdleAsync(CancellationToken cancellationToken)
@@ -118,46 +132,114 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
             follower.Close(CloseReason.SourceStopped);
         }
         _followers.Clear();
+        _leaving.Clear();
+        _window.Clear();
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Waits, mailbox open, until the next round may start (see <see cref="MaxPause"/>).</summary>
+    /// <summary>
+    /// Fans out until every event is offered to every follower, or until messages wait: then the next message
+    /// continues from here, so what they bring joins the pass under way. A burst is let in first, up to
+    /// <see cref="_maxBatch"/> events waiting for the next pass.
+    /// </summary>
+    private async ValueTask AdvanceAsync(CancellationToken cancellationToken)
+    {
+        while (!(Context.HasQueuedMessages && _window.Count - _coveredByPass < _maxBatch))
+        {
+            if (_next < 0)
+            {
+                if (_window.Count == 0)
+                {
+                    return;
+                }
+                if (_window.Count < _maxBatch)
+                {
+                    await PaceAsync(cancellationToken);
+                    if (Context.HasQueuedMessages)
+                    {
+                        return; // the events that came during the pause join this pass first
+                    }
+                }
+                StartPass();
+            }
+            VisitSlice();
+            if (_next == _followers.Count)
+            {
+                EndPass();
+            }
+        }
+    }
+
+    /// <summary>Waits (messages gather in the mailbox meanwhile) until the next pass may start (see <see cref="MaxPause"/>).</summary>
     private async ValueTask PaceAsync(CancellationToken cancellationToken)
     {
         var time = Context.Time;
-        var wait = time.GetElapsedTime(time.GetTimestamp(), _nextRoundAt);
-        if (_nextRoundAt != 0 && wait >= s_shortestPause)
+        var wait = time.GetElapsedTime(time.GetTimestamp(), _nextPassAt);
+        if (_nextPassAt != 0 && wait >= s_shortestPause)
         {
             await Task.Delay(wait, time, cancellationToken);
         }
     }
 
-    private void FanOut()
+    private void StartPass()
     {
-        if (_batch.Count == 0)
+        _next = 0;
+        _coveredByPass = _window.Count;
+        _passStarted = Context.Time.GetTimestamp();
+    }
+
+    /// <summary>Offers the next few followers what they have not been offered yet.</summary>
+    private void VisitSlice()
+    {
+        var followers = _followers.AsSpan();
+        var offered = _followers.OfferedUpTo;
+        var window = CollectionsMarshal.AsSpan(_window);
+        var newest = window[^1].Position;
+        var end = Math.Min(_next + SliceFollowers, followers.Length);
+        for (; _next < end; _next++)
         {
-            return;
+            var upTo = offered[_next];
+            if (upTo >= newest)
+            {
+                continue;
+            }
+            var from = window.Length - 1;
+            while (from > 0 && window[from - 1].Position > upTo)
+            {
+                from--;
+            }
+            if (!followers[_next].Offer(window[from..]))
+            {
+                _leaving.Add(followers[_next]);
+            }
+            offered[_next] = newest;
         }
+    }
+
+    private void EndPass()
+    {
+        _window.RemoveRange(0, _coveredByPass);
+        _coveredByPass = 0;
+        _next = -1;
+        foreach (var follower in _leaving)
+        {
+            Remove(follower);
+        }
+        _leaving.Clear();
         var time = Context.Time;
-        var started = time.GetTimestamp();
-        var events = CollectionsMarshal.AsSpan(_batch);
-        List<ConnectionActor>? gone = null;
-        foreach (var follower in _followers.AsSpan())
-        {
-            if (!follower.Offer(events))
-            {
-                (gone ??= []).Add(follower);
-            }
-        }
-        _batch.Clear();
         var ended = time.GetTimestamp();
-        _nextRoundAt = ended + Math.Min(ended - started, (long)(MaxPause.TotalSeconds * time.TimestampFrequency));
-        if (gone is not null)
+        _nextPassAt = ended + Math.Min(ended - _passStarted, (long)(MaxPause.TotalSeconds * time.TimestampFrequency));
+    }
+
+    private void Leave(ConnectionActor connection)
+    {
+        if (_next < 0)
         {
-            foreach (var follower in gone)
-            {
-                Remove(follower);
-            }
+            Remove(connection);
+        }
+        else
+        {
+            _leaving.Add(connection);
         }
     }
 
