@@ -8,7 +8,7 @@ public sealed class ActorTuningOptions
 
     /// <summary>
     /// Mailbox capacity of queue actors: how many committed events may wait for one queue's fan-out (and the most
-    /// fanned out in one round). When full, the tenant waits before routing more, so its publishers wait: under
+    /// a pass takes in while it runs). When full, the tenant waits before routing more, so its publishers wait: under
     /// overload publishing slows down instead of delivery latency growing without bound.
     /// </summary>
     public int QueueMailboxCapacity { get; set; }

@@ -65,7 +65,7 @@ public sealed class WriteThroughTests
         {
             Assert.Equal(id.ToString(), (await reader.NextAsync()).EventId);
         }
-        // The blocked event, then the burst in one round (a third if it met the connection's loop); was 21 flushes.
+        // The blocked event, then the burst in one pass (a third if it met the connection's loop); was 21 flushes.
         Assert.InRange(counted.Flushes - flushesBefore, 2, 3);
     }
 

@@ -4,11 +4,11 @@ using Router.TestKit;
 
 namespace Router.Queues;
 
-/// <summary>A queue whose fan-out rounds take long pauses between them and carries what arrived meanwhile in one round.</summary>
+/// <summary>A queue whose fan-out passes take long pauses between them and carries what arrived meanwhile in one pass.</summary>
 public sealed class FanOutPacingTests
 {
     [Fact]
-    public async Task Round_TookLongerThanTheCap_NextWaitsTheCapAndCarriesWhatArrivedMeanwhileInOneFlush()
+    public async Task Pass_TookLongerThanTheCap_NextWaitsTheCapAndCarriesWhatArrivedMeanwhileInOneFlush()
     {
         var time = new ManualTimeProvider();
         await using var rig = new RouterRig(time);
@@ -19,7 +19,7 @@ public sealed class FanOutPacingTests
         Assert.Equal("connection", (await reader.NextAsync()).EventType);
         await Eventually.UntilAsync(() => open.Connection.IsLive, "the connection going live");
 
-        await rig.PublishAsync("a.v1", "q"); // its round's flush takes 3 ms of the manual clock
+        await rig.PublishAsync("a.v1", "q"); // its pass's flush takes 3 ms of the manual clock
         Assert.Equal("1", (await reader.NextNonHeartbeatAsync()).EventId);
         var flushes = output.Flushes;
         await rig.PublishAsync("b.v1", "q");
@@ -33,7 +33,7 @@ public sealed class FanOutPacingTests
     }
 
     [Fact]
-    public async Task Round_FasterThanAMillisecond_NextEventGoesAtOnce()
+    public async Task Pass_FasterThanAMillisecond_NextEventGoesAtOnce()
     {
         var time = new ManualTimeProvider();
         await using var rig = new RouterRig(time);
@@ -43,12 +43,12 @@ public sealed class FanOutPacingTests
         await rig.PublishAsync("a.v1", "q");
         await rig.PublishAsync("b.v1", "q");
 
-        // The manual clock never moves: no round takes any time, so none is followed by a pause.
+        // The manual clock never moves: no pass takes any time, so none is followed by a pause.
         Assert.Equal("1", (await queue.NextEventAsync()).Id);
         Assert.Equal("2", (await queue.NextEventAsync()).Id);
     }
 
-    /// <summary>A response whose every flush takes <c>took</c> of the manual clock (a round to many followers).</summary>
+    /// <summary>A response whose every flush takes <c>took</c> of the manual clock (a pass over many followers).</summary>
     private sealed class SlowFlushWriter(PipeWriter inner, ManualTimeProvider time, TimeSpan took) : PipeWriter
     {
         private int _flushes;
