@@ -69,6 +69,57 @@ public sealed class FanOutPassTests
         Assert.Equal(next, (await last.NextEventAsync()).Id);
     }
 
+    [Fact]
+    public async Task Passes_FollowersJoinAndLeaveWhileEventsFlow_EveryFollowerGetsEveryEventOnceInOrder()
+    {
+        await using var rig = new RouterRig();
+        const int events = 300;
+        var readers = new List<Task>();
+        // Each follower resumes from 0: what it missed replays from the journal, the rest comes from passes under way.
+        async Task<OpenConnection> OpenReadingAsync()
+        {
+            var follower = await rig.OpenAsync(RouterRig.QueueScope("q"), resume: 0);
+            readers.Add(Task.Run(async () =>
+            {
+                for (var id = 1; id <= events; id++)
+                {
+                    Assert.Equal(id.ToString(), (await follower.NextEventAsync()).Id);
+                }
+            }));
+            return follower;
+        }
+        for (var i = 0; i < 2 * QueueActor.SliceFollowers; i++)
+        {
+            await OpenReadingAsync();
+        }
+
+        var publishing = Task.Run(async () =>
+        {
+            for (var i = 0; i < events; i++)
+            {
+                await rig.PublishAsync("x.happened.v1", "q");
+            }
+        });
+        var random = new Random(10);
+        var leavers = new List<OpenConnection>();
+        while (!publishing.IsCompleted)
+        {
+            await OpenReadingAsync();
+            leavers.Add(await rig.OpenAsync(RouterRig.QueueScope("q"), resume: 0));
+            if (leavers.Count > 4)
+            {
+                var leaving = leavers[random.Next(leavers.Count)];
+                leavers.Remove(leaving);
+                await leaving.Cancel.CancelAsync();
+                await leaving.Run.DefaultTimeout();
+            }
+        }
+        await publishing.DefaultTimeout();
+
+        await Task.WhenAll(readers).DefaultTimeout();
+        Assert.True(readers.Count > 2 * QueueActor.SliceFollowers, "no follower joined while events flowed");
+    }
+
     private static async Task OpenFillersAsync(RouterRig rig, int count)
     {
         for (var i = 0; i < count; i++)
