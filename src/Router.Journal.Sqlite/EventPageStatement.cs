@@ -45,9 +45,9 @@ internal static class EventPageStatement
         var statement = Prepare(connection, PageSql.TenantPage, started, busyTimeout);
         try
         {
-            BindText(db, statement, "@tenant", tenant);
-            BindInt64(db, statement, "@after", query.After.Value);
-            BindInt64(db, statement, "@limit", query.Limit);
+            BindText(db, statement, "@tenant\0"u8, tenant);
+            BindInt64(db, statement, "@after\0"u8, query.After.Value);
+            BindInt64(db, statement, "@limit\0"u8, query.Limit);
             return ReadRows(db, statement, queryQueue: null, query.Limit, started, busyTimeout);
         }
         finally
@@ -70,10 +70,10 @@ internal static class EventPageStatement
         var bounds = Prepare(connection, PageSql.QueuePageBounds, started, busyTimeout);
         try
         {
-            BindText(db, bounds, "@tenant", tenant);
-            BindText(db, bounds, "@queue", queue);
-            BindInt64(db, bounds, "@after", query.After.Value);
-            BindInt64(db, bounds, "@limit", query.Limit);
+            BindText(db, bounds, "@tenant\0"u8, tenant);
+            BindText(db, bounds, "@queue\0"u8, queue);
+            BindInt64(db, bounds, "@after\0"u8, query.After.Value);
+            BindInt64(db, bounds, "@limit\0"u8, query.Limit);
             var rc = Step(bounds, started, busyTimeout);
             if (rc != SQLITE_ROW)
             {
@@ -97,10 +97,10 @@ internal static class EventPageStatement
             var range = Prepare(connection, PageSql.QueuePageRange, started, busyTimeout);
             try
             {
-                BindText(db, range, "@tenant", tenant);
-                BindInt64(db, range, "@after", query.After.Value);
-                BindInt64(db, range, "@last", last);
-                BindText(db, range, "@queue", queue);
+                BindText(db, range, "@tenant\0"u8, tenant);
+                BindInt64(db, range, "@after\0"u8, query.After.Value);
+                BindInt64(db, range, "@last\0"u8, last);
+                BindText(db, range, "@queue\0"u8, queue);
                 page = ReadRows(db, range, queue, (int)count, started, busyTimeout);
             }
             finally
@@ -114,10 +114,10 @@ internal static class EventPageStatement
             var lookups = Prepare(connection, PageSql.QueuePage, started, busyTimeout);
             try
             {
-                BindText(db, lookups, "@tenant", tenant);
-                BindText(db, lookups, "@queue", queue);
-                BindInt64(db, lookups, "@after", query.After.Value);
-                BindInt64(db, lookups, "@limit", query.Limit);
+                BindText(db, lookups, "@tenant\0"u8, tenant);
+                BindText(db, lookups, "@queue\0"u8, queue);
+                BindInt64(db, lookups, "@after\0"u8, query.After.Value);
+                BindInt64(db, lookups, "@limit\0"u8, query.Limit);
                 page = ReadRows(db, lookups, queue, query.Limit, started, busyTimeout);
             }
             finally
@@ -208,7 +208,7 @@ internal static class EventPageStatement
         }
     }
 
-    private static void BindInt64(sqlite3 db, sqlite3_stmt statement, string name, long value) =>
+    private static void BindInt64(sqlite3 db, sqlite3_stmt statement, ReadOnlySpan<byte> name, long value) =>
         Check(db, sqlite3_bind_int64(statement, IndexOf(statement, name), value));
 
     private static ReadOnlyMemory<byte>? ReadAudience(nint statement)
@@ -233,16 +233,17 @@ internal static class EventPageStatement
         return SqliteNative.ColumnType(statement, column) == SQLITE_NULL ? null : "";
     }
 
-    private static void BindText(sqlite3 db, sqlite3_stmt statement, string name, string text) =>
+    private static void BindText(sqlite3 db, sqlite3_stmt statement, ReadOnlySpan<byte> name, string text) =>
         // An empty span would bind NULL (see EventInsertStatement.BindText); '' goes through the zero-terminated overload.
         Check(db, text.Length == 0
             ? sqlite3_bind_text(statement, IndexOf(statement, name), string.Empty)
             : sqlite3_bind_text16(statement, IndexOf(statement, name), text.AsSpan()));
 
-    private static int IndexOf(sqlite3_stmt statement, string name)
+    /// <summary><paramref name="name"/> is zero-terminated UTF-8: looked up without converting a string on every page.</summary>
+    private static int IndexOf(sqlite3_stmt statement, ReadOnlySpan<byte> name)
     {
-        var index = sqlite3_bind_parameter_index(statement, name);
-        return index > 0 ? index : throw new InvalidOperationException($"The page query has no parameter {name}.");
+        var index = sqlite3_bind_parameter_index(statement, utf8z.FromSpan(name));
+        return index > 0 ? index : throw new InvalidOperationException($"The page query has no parameter {Encoding.UTF8.GetString(name[..^1])}.");
     }
 
     private static bool IsBusy(int rc) => (rc & 0xFF) is SQLITE_BUSY or SQLITE_LOCKED;

@@ -4,8 +4,14 @@ namespace Router.Connections;
 
 internal sealed partial class ConnectionActor
 {
-    private void LogOpened() =>
-        Log.Opened(_logger, Tenant.Value, Id, Filter.Scope.AllQueues ? "*" : Filter.Scope.Queues.Count == 0 ? "-" : string.Join(',', Filter.Scope.Queues), _request.ResumeFrom?.ToString() ?? "live");
+    private void LogOpened()
+    {
+        // Checked first: the arguments (the id, the queue list) would be built for every stream, logged or not.
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            Log.Opened(_logger, Tenant.Value, Id, Filter.Scope.AllQueues ? "*" : Filter.Scope.Queues.Count == 0 ? "-" : string.Join(',', Filter.Scope.Queues), _request.ResumeFrom?.ToString() ?? "live");
+        }
+    }
 
     private static partial class Log
     {

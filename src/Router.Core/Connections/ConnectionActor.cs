@@ -293,7 +293,10 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             {
                 await UnfollowAsync(ack.Source);
             }
-            Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _time.GetElapsedTime(opened));
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _time.GetElapsedTime(opened));
+            }
         }
     }
 
@@ -337,50 +340,57 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         var resume = _request.ResumeFrom;
         _lastWritten = resume ?? head;
         _output.Write(SseFrames.RetryFrame(_options.Retry));
-        _output.Write(SseFrames.ControlFrame("connection", json =>
-        {
-            json.WriteString("type", "connection.established");
-            json.WriteString("connectionId", Id);
-            json.WriteString("tenant", Tenant.Value);
-            json.WriteStartArray("queues");
-            foreach (var queue in Filter.Scope.Queues)
-            {
-                json.WriteStringValue(queue);
-            }
-            json.WriteEndArray();
-            if (resume is { } from)
-            {
-                json.WriteString("resumedFrom", from.ToString());
-            }
-            else
-            {
-                json.WriteNull("resumedFrom");
-            }
-            json.WriteString("head", head.ToString());
-            json.WriteNumber("heartbeatMs", (long)_options.Heartbeat.TotalMilliseconds);
-            json.WriteString("time", SseFrames.FormatTime(_time.GetUtcNow()));
-        }));
+        SseFrames.WriteControlFrame(_output, "connection", (Self: this, Head: head), static (json, s) => s.Self.WriteConnectionBody(json, s.Head));
         if (resume is { } requested && requested > head)
         {
             // A position this tenant never had (another tenant's id, a wiped journal): continue live from the head.
-            _output.Write(SseFrames.ControlFrame("reset", json =>
+            SseFrames.WriteControlFrame(_output, "reset", (Requested: requested, Head: head), static (json, s) =>
             {
                 json.WriteString("reason", "unknown-position");
-                json.WriteString("requested", requested.ToString());
-                json.WriteString("head", head.ToString());
-            }));
+                json.WriteString("requested", s.Requested.ToString());
+                json.WriteString("head", s.Head.ToString());
+            });
             _lastWritten = head;
         }
         else if (resume is { } from && earliest.Value > from.Value + 1)
         {
             // Retention pruned part of what the client missed: it must refetch state; replay goes on from the earliest.
-            _output.Write(SseFrames.ControlFrame("reset", json =>
+            SseFrames.WriteControlFrame(_output, "reset", (From: from, Earliest: earliest), static (json, s) =>
             {
                 json.WriteString("reason", "history-truncated");
-                json.WriteString("requested", from.ToString());
-                json.WriteString("earliest", earliest.ToString());
-            }));
+                json.WriteString("requested", s.From.ToString());
+                json.WriteString("earliest", s.Earliest.ToString());
+            });
         }
+    }
+
+    /// <summary>The <c>connection</c> event's body (SPEC §4).</summary>
+    private void WriteConnectionBody(System.Text.Json.Utf8JsonWriter json, Position head)
+    {
+        json.WriteString("type", "connection.established");
+        Span<char> id = stackalloc char[32];
+        _id.TryFormat(id, out _, "N");
+        json.WriteString("connectionId", id);
+        json.WriteString("tenant", Tenant.Value);
+        json.WriteStartArray("queues");
+        foreach (var queue in Filter.Scope.Queues)
+        {
+            json.WriteStringValue(queue);
+        }
+        json.WriteEndArray();
+        if (_request.ResumeFrom is { } from)
+        {
+            json.WriteString("resumedFrom", from.ToString());
+        }
+        else
+        {
+            json.WriteNull("resumedFrom");
+        }
+        json.WriteString("head", head.ToString());
+        json.WriteNumber("heartbeatMs", (long)_options.Heartbeat.TotalMilliseconds);
+        Span<byte> time = stackalloc byte[SseFrames.TimeLength];
+        SseFrames.WriteTime(_time.GetUtcNow(), time);
+        json.WriteString("time", time);
     }
 
     /// <summary>Replays from the journal until it is exhausted and no live event was lost meanwhile, then goes live.</summary>
@@ -464,7 +474,12 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         var wrote = WritePending();
         if (heartbeatDue && !wrote && _pending.Count == 0)
         {
-            _output.Write(SseFrames.ControlFrame("heartbeat", json => json.WriteString("time", SseFrames.FormatTime(_time.GetUtcNow()))));
+            SseFrames.WriteControlFrame(_output, "heartbeat", _time.GetUtcNow(), static (json, now) =>
+            {
+                Span<byte> time = stackalloc byte[SseFrames.TimeLength];
+                SseFrames.WriteTime(now, time);
+                json.WriteString("time", time);
+            });
             wrote = true;
         }
         return wrote;
@@ -553,11 +568,11 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         var dropped = Interlocked.Exchange(ref _dropped, 0);
         if (dropped > 0)
         {
-            _output.Write(SseFrames.ControlFrame("reset", json =>
+            SseFrames.WriteControlFrame(_output, "reset", dropped, static (json, dropped) =>
             {
                 json.WriteString("reason", "overflow");
                 json.WriteNumber("dropped", dropped);
-            }));
+            });
         }
     }
 
@@ -621,11 +636,11 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         }
         try
         {
-            _output.Write(SseFrames.ControlFrame("shutdown", json =>
+            SseFrames.WriteControlFrame(_output, "shutdown", (Reason: reason, RetryMs: (long)_options.Retry.TotalMilliseconds), static (json, s) =>
             {
-                json.WriteString("reason", reason);
-                json.WriteNumber("retryMs", (long)_options.Retry.TotalMilliseconds);
-            }));
+                json.WriteString("reason", s.Reason);
+                json.WriteNumber("retryMs", s.RetryMs);
+            });
             using var timeout = new CancellationTokenSource(s_farewellTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, requestAborted);
             await _output.FlushAsync(linked.Token);

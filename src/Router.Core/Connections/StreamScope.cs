@@ -30,8 +30,11 @@ internal sealed class StreamScope
 
     public bool AllQueues { get; }
 
-    /// <summary>The queues named in the connection event: the single queue, or the listed ones.</summary>
-    public IReadOnlyCollection<string> Queues => SingleQueue is { } q ? [q.Value] : _queues;
+    /// <summary>
+    /// The queues named in the connection event: the single queue, or the listed ones. A struct, enumerated without
+    /// allocating: every stream walks it several times while it opens (registry, connection event).
+    /// </summary>
+    public QueueNames Queues => SingleQueue is { } q ? new(q.Value, null) : new(null, _queues);
 
     public static StreamScope ForQueue(TenantId tenant, QueueName queue) => new(tenant, queue, [], false);
 
@@ -51,5 +54,53 @@ internal sealed class StreamScope
             return true;
         }
         return (tiers & RouteTiers.Queue) != 0 && queue is not null && (AllQueues || _queues.Contains(queue));
+    }
+}
+
+/// <summary>A scope's queue names: one queue, or a set; enumerable without allocating.</summary>
+internal readonly struct QueueNames(string? single, HashSet<string>? set) : IEnumerable<string>
+{
+    public int Count => single is not null ? 1 : set!.Count;
+
+    public Enumerator GetEnumerator() => new(single, set);
+
+    IEnumerator<string> IEnumerable<string>.GetEnumerator() => GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public struct Enumerator(string? single, HashSet<string>? set) : IEnumerator<string>
+    {
+        private HashSet<string>.Enumerator _set = set is null ? default : set.GetEnumerator();
+        private bool _singleTaken;
+
+        public string Current { get; private set; } = null!;
+
+        readonly object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            if (single is not null)
+            {
+                if (_singleTaken)
+                {
+                    return false;
+                }
+                _singleTaken = true;
+                Current = single;
+                return true;
+            }
+            if (set is not null && _set.MoveNext())
+            {
+                Current = _set.Current;
+                return true;
+            }
+            return false;
+        }
+
+        public readonly void Reset() => throw new NotSupportedException();
+
+        public readonly void Dispose()
+        {
+        }
     }
 }

@@ -224,35 +224,69 @@ public static class SseFrames
     /// <summary>Encodes a value the way the frame writer would escape it.</summary>
     internal static JsonEncodedText Encode(string value) => JsonEncodedText.Encode(value, s_writerOptions.Encoder);
 
-    /// <summary>A named control frame (<c>connection</c>, <c>heartbeat</c>, <c>reset</c>, <c>shutdown</c>) with a JSON body.</summary>
-    public static byte[] ControlFrame(string eventName, Action<Utf8JsonWriter> writeBody)
+    /// <summary>
+    /// Writes a named control frame (<c>connection</c>, <c>heartbeat</c>, <c>reset</c>, <c>shutdown</c>) with a JSON body
+    /// straight into <paramref name="output"/> (a stream's response). Every stream writes one on open and one per
+    /// heartbeat, so nothing is allocated: the JSON writer is one per thread, and the body is a static callback with
+    /// its state passed in. The body must not write to another frame (the callback only writes its properties).
+    /// </summary>
+    public static void WriteControlFrame<TState>(IBufferWriter<byte> output, string eventName, TState state, Action<Utf8JsonWriter, TState> writeBody)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        buffer.Write(s_event);
-        buffer.Write(Encoding.UTF8.GetBytes(eventName));
-        buffer.Write("\n"u8);
-        buffer.Write(s_data);
-        using (var json = new Utf8JsonWriter(buffer, s_writerOptions))
+        output.Write(s_event);
+        WriteAscii(output, eventName);
+        output.Write("\n"u8);
+        output.Write(s_data);
+        var json = t_controlWriter ?? new Utf8JsonWriter(output, s_writerOptions);
+        t_controlWriter = null;
+        json.Reset(output);
+        try
         {
             json.WriteStartObject();
-            writeBody(json);
+            writeBody(json, state);
             json.WriteEndObject();
+            json.Flush();
         }
-        buffer.Write("\n\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            // Detached again, so the thread does not keep the last stream's response reachable.
+            json.Reset(s_detached);
+            t_controlWriter = json;
+        }
+        output.Write("\n\n"u8);
+    }
+
+    /// <summary>The JSON writer of <see cref="WriteControlFrame"/>, one per thread; taken out of the field while in use.</summary>
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_controlWriter;
+
+    /// <summary>Where an unused control writer points (it is never written to).</summary>
+    private static readonly ArrayBufferWriter<byte> s_detached = new(1);
+
+    /// <summary>Event names are router-chosen ASCII words.</summary>
+    private static void WriteAscii(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(text.Length);
+        var written = Encoding.ASCII.GetBytes(text, span);
+        output.Advance(written);
     }
 
     /// <summary>The <c>retry:</c> line that tells EventSource how long to wait before reconnecting.</summary>
-    public static byte[] RetryFrame(TimeSpan retry) =>
-        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {(long)retry.TotalMilliseconds}\n\n"));
-
-    /// <summary>Formats a time the way every envelope and control frame does: UTC, milliseconds, <c>Z</c>.</summary>
-    public static string FormatTime(DateTimeOffset time)
+    public static byte[] RetryFrame(TimeSpan retry)
     {
-        Span<byte> utf8 = stackalloc byte[TimeLength];
-        WriteTime(time, utf8);
-        return Encoding.ASCII.GetString(utf8);
+        // Every stream opens with it, almost always with the configured value: the last one made is kept.
+        var last = s_lastRetry;
+        if (last is not null && last.Retry == retry)
+        {
+            return last.Frame;
+        }
+        var frame = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"retry: {(long)retry.TotalMilliseconds}\n\n"));
+        s_lastRetry = new RetryLine(retry, frame);
+        return frame;
     }
+
+    private sealed record RetryLine(TimeSpan Retry, byte[] Frame);
+
+    private static RetryLine? s_lastRetry;
 
     /// <summary>
     /// <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> in UTC (fraction truncated, as the custom format does) into exactly

@@ -105,7 +105,10 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
                 // Every event up to the head reached this actor before the follow did; the follower replays those.
                 _followers.Add(follow.Connection, follow.Head);
                 follow.Reply.TrySetResult(new FollowAck(follow.Head, Context.Self));
-                Log.Followed(_logger, _tenant.Value, _key.ToString(), follow.Connection.Id, _followers.Count);
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    Log.Followed(_logger, _tenant.Value, _key.ToString(), follow.Connection.Id, _followers.Count);
+                }
                 break;
             case QueueMessage.Unfollow unfollow:
                 Leave(unfollow.Connection);
@@ -247,7 +250,10 @@ internal sealed partial class QueueActor : Actor<QueueMessage>
     {
         if (_followers.Remove(connection))
         {
-            Log.Unfollowed(_logger, _tenant.Value, _key.ToString(), connection.Id, _followers.Count);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.Unfollowed(_logger, _tenant.Value, _key.ToString(), connection.Id, _followers.Count);
+            }
         }
     }
 }

@@ -129,7 +129,18 @@ internal static class StreamEndpoint
         {
             return principal.CanSubscribe(scope.Tenant, single.Value);
         }
-        return principal.CanSubscribe(scope.Tenant, null) && scope.Queues.All(q => principal.CanSubscribe(scope.Tenant, q));
+        if (!principal.CanSubscribe(scope.Tenant, null))
+        {
+            return false;
+        }
+        foreach (var queue in scope.Queues)
+        {
+            if (!principal.CanSubscribe(scope.Tenant, queue))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }
 

@@ -121,7 +121,8 @@ internal static class StreamRequestParser
     }
 
     private static IEnumerable<string> Split(StringValues values) =>
-        values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // Most streams name no types and no pins: nothing to split, and no iterator made for it.
+        StringValues.IsNullOrEmpty(values) ? [] : values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static string Printable(string? text) =>
         text is null ? "" : text.Length > 64 || text.Any(char.IsControl) ? "(unprintable)" : text;

@@ -18,6 +18,9 @@ public sealed class IdleConnectionMemoryTests
     /// <summary>Measured at 1,058-1,207 bytes; 1,626-1,769 before the trims of session 6 (bench/RESULTS.md).</summary>
     private const int BudgetBytesPerConnection = 1_350;
 
+    /// <summary>Allocated per stream opened, kept and garbage alike: measured at 2,282-2,674 bytes; 4,771-5,190 before session 11 (bench/RESULTS.md).</summary>
+    private const int AllocationBudgetPerStream = 3_400;
+
     [Fact]
     public async Task IdleStreams_RouterOwnStatePerConnection_StaysWithinBudget()
     {
@@ -78,6 +81,38 @@ public sealed class IdleConnectionMemoryTests
             var laterJoins = await JoinAsync();
 
             Assert.True(laterJoins < firstJoins * 1.5, $"{Connections} streams joining after {Connections} others allocated {laterJoins:N0} bytes; the first {Connections} allocated {firstJoins:N0}.");
+        }
+        finally
+        {
+            foreach (var (connection, _) in running)
+            {
+                connection.Close(CloseReason.ServerShutdown);
+            }
+            await Task.WhenAll(running.Select(r => r.Run)).DefaultTimeout();
+        }
+    }
+
+    [Fact]
+    public async Task StreamsOpening_AllocationPerStream_StaysWithinBudget()
+    {
+        // What opening a stream leaves behind as garbage, besides what it keeps: the connection event was once built
+        // in a buffer of its own and copied out (~1.4 KiB of arrays, a JSON writer and a closure per stream), and the
+        // queue list was materialised three times. Garbage made while thousands of streams open ends up in older
+        // generations and in fragmentation, so it shows in the server's memory per idle stream (bench/RESULTS.md).
+        await using var rig = new RouterRig();
+        var running = new List<(ConnectionActor Connection, Task Run)>(Connections + 1);
+        running.Add(Open(rig));
+        await Eventually.UntilAsync(() => running[0].Connection.IsLive, "the first stream going live");
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var i = 0; i < Connections; i++)
+        {
+            running.Add(Open(rig));
+        }
+        await Eventually.UntilAsync(() => running.All(r => r.Connection.IsLive), "every stream going live");
+        var perStream = (GC.GetTotalAllocatedBytes(precise: true) - before) / Connections;
+        try
+        {
+            Assert.True(perStream <= AllocationBudgetPerStream, $"Opening a stream allocated {perStream} bytes (budget {AllocationBudgetPerStream}).");
         }
         finally
         {

@@ -124,7 +124,7 @@ public sealed class SseFramesTests
     {
         var time = new DateTimeOffset(ticks, TimeSpan.Zero);
 
-        Assert.Equal(CustomFormat(time), SseFrames.FormatTime(time));
+        Assert.Equal(CustomFormat(time), Format(time));
     }
 
     [Fact]
@@ -137,7 +137,7 @@ public sealed class SseFramesTests
             var offset = TimeSpan.FromMinutes(random.Next(-14 * 60, 14 * 60 + 1));
             var time = new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(offset);
 
-            Assert.Equal(CustomFormat(time), SseFrames.FormatTime(time));
+            Assert.Equal(CustomFormat(time), Format(time));
         }
     }
 
@@ -190,5 +190,12 @@ public sealed class SseFramesTests
         using var bytes = new MemoryStream();
         await reader.CopyToAsync(bytes);
         return bytes.ToArray();
+    }
+
+    private static string Format(DateTimeOffset time)
+    {
+        var utf8 = new byte[SseFrames.TimeLength];
+        SseFrames.WriteTime(time, utf8);
+        return System.Text.Encoding.ASCII.GetString(utf8);
     }
 }
