@@ -21,6 +21,10 @@ internal sealed class SseSubscriber : IDisposable
     private readonly Target _target;
     private readonly string _path;
     private readonly string _extraHeaders;
+    /// <summary>Linux's <c>SOL_IP</c> and <c>IP_BIND_ADDRESS_NO_PORT</c> (linux/in.h).</summary>
+    private const int IpProtocolLevel = 0;
+    private const int IpBindAddressNoPort = 24;
+
     private readonly IPAddress? _source;
     private readonly LatencyRecorder? _latency;
     private readonly bool _stopReading;
@@ -125,6 +129,12 @@ internal sealed class SseSubscriber : IDisposable
         }
         if (_source is not null)
         {
+            // The port is chosen at connect, by the whole address pair: a bind alone would pick a port no socket on this
+            // source address holds, and the TIME_WAIT sockets of the previous server's 10,000 streams hold most of them.
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(IpProtocolLevel, IpBindAddressNoPort, BitConverter.GetBytes(1));
+            }
             socket.Bind(new IPEndPoint(_source, 0));
         }
         _socket = socket;
