@@ -25,32 +25,14 @@ public sealed class IdleConnectionMemoryTests
     public async Task IdleStreams_RouterOwnStatePerConnection_StaysWithinBudget()
     {
         await using var rig = new RouterRig();
-        var running = new List<(ConnectionActor Connection, Task Run)>(Connections + 1);
-        // One stream first, so the tenant and queue actors (shared by all) exist before the measurement starts.
-        running.Add(Open(rig));
-        await Eventually.UntilAsync(() => running[0].Connection.IsLive, "the first stream going live");
+        await using var streams = await OpenStreams.StartAsync(rig);
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        for (var i = 0; i < Connections; i++)
-        {
-            running.Add(Open(rig));
-        }
-        await Eventually.UntilAsync(() => running.All(r => r.Connection.IsLive), "every stream going live");
+        await streams.OpenAsync(Connections);
         var after = GC.GetTotalMemory(forceFullCollection: true);
 
         var perConnection = (after - before) / Connections;
-        try
-        {
-            Assert.True(perConnection <= BudgetBytesPerConnection, $"An idle stream keeps {perConnection} bytes of the router's own state (budget {BudgetBytesPerConnection}).");
-        }
-        finally
-        {
-            foreach (var (connection, _) in running)
-            {
-                connection.Close(CloseReason.ServerShutdown);
-            }
-            await Task.WhenAll(running.Select(r => r.Run)).DefaultTimeout();
-        }
+        Assert.True(perConnection <= BudgetBytesPerConnection, $"An idle stream keeps {perConnection} bytes of the router's own state (budget {BudgetBytesPerConnection}).");
     }
 
     [Fact]
@@ -60,36 +42,12 @@ public sealed class IdleConnectionMemoryTests
         // allocated ~3x what the first 2,000 did (10,000 joins: ~400 MB of arrays). Now a join costs the same however
         // many follow already.
         await using var rig = new RouterRig();
-        var running = new List<(ConnectionActor Connection, Task Run)>((2 * Connections) + 1);
-        running.Add(Open(rig));
-        await Eventually.UntilAsync(() => running[0].Connection.IsLive, "the first stream going live");
-        async Task<long> JoinAsync()
-        {
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            var first = running.Count;
-            for (var i = 0; i < Connections; i++)
-            {
-                running.Add(Open(rig));
-            }
-            await Eventually.UntilAsync(() => running.Skip(first).All(r => r.Connection.IsLive), "every stream going live");
-            return GC.GetTotalAllocatedBytes(precise: true) - before;
-        }
+        await using var streams = await OpenStreams.StartAsync(rig);
 
-        try
-        {
-            var firstJoins = await JoinAsync();
-            var laterJoins = await JoinAsync();
+        var firstJoins = await streams.AllocatedWhileOpeningAsync(Connections);
+        var laterJoins = await streams.AllocatedWhileOpeningAsync(Connections);
 
-            Assert.True(laterJoins < firstJoins * 1.5, $"{Connections} streams joining after {Connections} others allocated {laterJoins:N0} bytes; the first {Connections} allocated {firstJoins:N0}.");
-        }
-        finally
-        {
-            foreach (var (connection, _) in running)
-            {
-                connection.Close(CloseReason.ServerShutdown);
-            }
-            await Task.WhenAll(running.Select(r => r.Run)).DefaultTimeout();
-        }
+        Assert.True(laterJoins < firstJoins * 1.5, $"{Connections} streams joining after {Connections} others allocated {laterJoins:N0} bytes; the first {Connections} allocated {firstJoins:N0}.");
     }
 
     [Fact]
@@ -100,27 +58,52 @@ public sealed class IdleConnectionMemoryTests
         // queue list was materialised three times. Garbage made while thousands of streams open ends up in older
         // generations and in fragmentation, so it shows in the server's memory per idle stream (bench/RESULTS.md).
         await using var rig = new RouterRig();
-        var running = new List<(ConnectionActor Connection, Task Run)>(Connections + 1);
-        running.Add(Open(rig));
-        await Eventually.UntilAsync(() => running[0].Connection.IsLive, "the first stream going live");
-        var before = GC.GetTotalAllocatedBytes(precise: true);
-        for (var i = 0; i < Connections; i++)
+        await using var streams = await OpenStreams.StartAsync(rig);
+
+        var perStream = await streams.AllocatedWhileOpeningAsync(Connections) / Connections;
+
+        Assert.True(perStream <= AllocationBudgetPerStream, $"Opening a stream allocated {perStream} bytes (budget {AllocationBudgetPerStream}).");
+    }
+
+    /// <summary>Streams on one queue of the rig, all closed (and their loops awaited) on dispose.</summary>
+    private sealed class OpenStreams(RouterRig rig) : IAsyncDisposable
+    {
+        private readonly List<(ConnectionActor Connection, Task Run)> _running = [];
+
+        /// <summary>Opens one stream first, so the tenant and queue actors (shared by all) exist before any measurement.</summary>
+        public static async Task<OpenStreams> StartAsync(RouterRig rig)
         {
-            running.Add(Open(rig));
+            var streams = new OpenStreams(rig);
+            await streams.OpenAsync(1);
+            return streams;
         }
-        await Eventually.UntilAsync(() => running.All(r => r.Connection.IsLive), "every stream going live");
-        var perStream = (GC.GetTotalAllocatedBytes(precise: true) - before) / Connections;
-        try
+
+        /// <summary>Opens <paramref name="count"/> more streams and waits until every one is live.</summary>
+        public async Task OpenAsync(int count)
         {
-            Assert.True(perStream <= AllocationBudgetPerStream, $"Opening a stream allocated {perStream} bytes (budget {AllocationBudgetPerStream}).");
+            var first = _running.Count;
+            for (var i = 0; i < count; i++)
+            {
+                _running.Add(Open(rig));
+            }
+            await Eventually.UntilAsync(() => _running.Skip(first).All(r => r.Connection.IsLive), "every stream going live");
         }
-        finally
+
+        /// <summary>Bytes the whole process allocated while <paramref name="count"/> more streams opened and went live.</summary>
+        public async Task<long> AllocatedWhileOpeningAsync(int count)
         {
-            foreach (var (connection, _) in running)
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            await OpenAsync(count);
+            return GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var (connection, _) in _running)
             {
                 connection.Close(CloseReason.ServerShutdown);
             }
-            await Task.WhenAll(running.Select(r => r.Run)).DefaultTimeout();
+            await Task.WhenAll(_running.Select(r => r.Run)).DefaultTimeout();
         }
     }
 
