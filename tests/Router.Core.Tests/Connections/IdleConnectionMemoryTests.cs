@@ -18,8 +18,16 @@ public sealed class IdleConnectionMemoryTests
     /// <summary>Measured at 1,058-1,207 bytes; 1,626-1,769 before the trims of session 6 (bench/RESULTS.md).</summary>
     private const int BudgetBytesPerConnection = 1_350;
 
-    /// <summary>Allocated per stream opened, kept and garbage alike: measured at 2,282-2,674 bytes; 4,771-5,190 before session 11 (bench/RESULTS.md).</summary>
+    /// <summary>
+    /// Allocated per stream opened, kept and garbage alike. Release: 2,282-2,674 bytes, 4,771-5,190 before session 11
+    /// (bench/RESULTS.md). Debug builds (CI's) allocate every async state machine as a class: 3,944-4,378,
+    /// 6,464-6,465 before.
+    /// </summary>
+#if DEBUG
+    private const int AllocationBudgetPerStream = 5_400;
+#else
     private const int AllocationBudgetPerStream = 3_400;
+#endif
 
     [Fact]
     public async Task IdleStreams_RouterOwnStatePerConnection_StaysWithinBudget()
