@@ -388,9 +388,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         }
         json.WriteString("head", head.ToString());
         json.WriteNumber("heartbeatMs", (long)_options.Heartbeat.TotalMilliseconds);
-        Span<byte> time = stackalloc byte[SseFrames.TimeLength];
-        SseFrames.WriteTime(_time.GetUtcNow(), time);
-        json.WriteString("time", time);
+        SseFrames.WriteTimeProperty(json, "time", _time.GetUtcNow());
     }
 
     /// <summary>Replays from the journal until it is exhausted and no live event was lost meanwhile, then goes live.</summary>
@@ -474,12 +472,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         var wrote = WritePending();
         if (heartbeatDue && !wrote && _pending.Count == 0)
         {
-            SseFrames.WriteControlFrame(_output, "heartbeat", _time.GetUtcNow(), static (json, now) =>
-            {
-                Span<byte> time = stackalloc byte[SseFrames.TimeLength];
-                SseFrames.WriteTime(now, time);
-                json.WriteString("time", time);
-            });
+            SseFrames.WriteControlFrame(_output, "heartbeat", _time.GetUtcNow(), static (json, now) => SseFrames.WriteTimeProperty(json, "time", now));
             wrote = true;
         }
         return wrote;

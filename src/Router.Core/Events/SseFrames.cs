@@ -255,6 +255,14 @@ public static class SseFrames
         output.Write("\n\n"u8);
     }
 
+    /// <summary>A control frame's <c>time</c>-style property, formatted as every frame formats time, without a string.</summary>
+    public static void WriteTimeProperty(Utf8JsonWriter json, string name, DateTimeOffset time)
+    {
+        Span<byte> utf8 = stackalloc byte[TimeLength];
+        WriteTime(time, utf8);
+        json.WriteString(name, utf8);
+    }
+
     /// <summary>The JSON writer of <see cref="WriteControlFrame"/>, one per thread; taken out of the field while in use.</summary>
     [ThreadStatic]
     private static Utf8JsonWriter? t_controlWriter;
@@ -271,7 +279,7 @@ public static class SseFrames
     }
 
     /// <summary>The <c>retry:</c> line that tells EventSource how long to wait before reconnecting.</summary>
-    public static byte[] RetryFrame(TimeSpan retry)
+    public static ReadOnlySpan<byte> RetryFrame(TimeSpan retry)
     {
         // Every stream opens with it, almost always with the configured value: the last one made is kept.
         var last = s_lastRetry;
