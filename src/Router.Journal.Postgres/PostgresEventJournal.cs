@@ -80,11 +80,7 @@ public sealed partial class PostgresEventJournal : IEventJournal
 
     public ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        if (query.Queue is { Value: null })
-        {
-            throw new ArgumentException("The query's queue is default(QueueName).", nameof(query));
-        }
+        JournalQuery.ThrowIfInvalid(query);
         var sql = query.Queue is null ? SqlStatements.SelectEvents : SqlStatements.SelectQueueEvents;
         return QueryAsync(tenant, sql, query, static async (command, query, cancellationToken) =>
         {
@@ -109,10 +105,7 @@ public sealed partial class PostgresEventJournal : IEventJournal
 
     public ValueTask<Position> ReadQueueHeadAsync(TenantId tenant, QueueName queue, CancellationToken cancellationToken)
     {
-        if (queue.Value is null)
-        {
-            throw new ArgumentException("The queue is default(QueueName).", nameof(queue));
-        }
+        QueueName.ThrowIfDefault(queue);
         return QueryAsync(tenant, SqlStatements.SelectQueueHead, queue.Value, static (command, queue, cancellationToken) =>
         {
             command.Parameters.Add(new NpgsqlParameter("queue", NpgsqlDbType.Text) { Value = queue });
@@ -298,10 +291,7 @@ public sealed partial class PostgresEventJournal : IEventJournal
         Func<NpgsqlCommand, TState, CancellationToken, Task<T>> execute,
         CancellationToken cancellationToken)
     {
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
-        }
+        TenantId.ThrowIfDefault(tenant);
         GetWriter();
         cancellationToken.ThrowIfCancellationRequested();
         try

@@ -130,15 +130,8 @@ public sealed partial class SqliteEventJournal : IEventJournal
 
     public ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        if (query.Queue is { Value: null })
-        {
-            throw new ArgumentException("The query's queue is default(QueueName).", nameof(query));
-        }
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
-        }
+        JournalQuery.ThrowIfInvalid(query);
+        TenantId.ThrowIfDefault(tenant);
         GetWriter();
         if (cancellationToken.IsCancellationRequested)
         {
@@ -181,10 +174,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
 
     public ValueTask<Position> ReadQueueHeadAsync(TenantId tenant, QueueName queue, CancellationToken cancellationToken)
     {
-        if (queue.Value is null)
-        {
-            throw new ArgumentException("The queue is default(QueueName).", nameof(queue));
-        }
+        QueueName.ThrowIfDefault(queue);
         return QueryAsync(tenant, SqlStatements.SelectQueueHead, queue.Value, static (command, queue) =>
         {
             command.Parameters.AddWithValue("@queue", queue);
@@ -378,10 +368,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
         Func<SqliteConnection, TState, T> read,
         CancellationToken cancellationToken)
     {
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
-        }
+        TenantId.ThrowIfDefault(tenant);
         GetWriter();
         if (cancellationToken.IsCancellationRequested)
         {

@@ -21,10 +21,7 @@ public readonly record struct JournalChange
 
     public static JournalChange Appended(TenantId tenant)
     {
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
-        }
+        TenantId.ThrowIfDefault(tenant);
         return new JournalChange(tenant, isResync: false);
     }
 

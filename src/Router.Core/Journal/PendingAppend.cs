@@ -32,10 +32,7 @@ internal sealed class PendingAppend
     /// </summary>
     public static int CountEvents(TenantId tenant, IReadOnlyList<IReadOnlyList<EventToAppend>> batches)
     {
-        if (tenant.Value is null)
-        {
-            throw new ArgumentException("The tenant is default(TenantId).", nameof(tenant));
-        }
+        TenantId.ThrowIfDefault(tenant);
         ArgumentNullException.ThrowIfNull(batches);
         var count = 0;
         for (var b = 0; b < batches.Count; b++)

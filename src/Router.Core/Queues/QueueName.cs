@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Router.Tenants;
 
 namespace Router.Queues;
@@ -25,4 +26,13 @@ public readonly record struct QueueName
         TryParse(text, out var queue) ? queue : throw new FormatException($"'{text}' is not a valid queue name.");
 
     public override string ToString() => Value;
+
+    /// <summary>Refuses <c>default(QueueName)</c>, which no parse returns: an argument check for the journals' entry points.</summary>
+    public static void ThrowIfDefault(QueueName queue, [CallerArgumentExpression(nameof(queue))] string? paramName = null)
+    {
+        if (queue.Value is null)
+        {
+            throw new ArgumentException("The queue is default(QueueName).", paramName);
+        }
+    }
 }

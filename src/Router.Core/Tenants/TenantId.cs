@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace Router.Tenants;
@@ -25,6 +26,15 @@ public readonly partial record struct TenantId
         TryParse(text, out var tenant) ? tenant : throw new FormatException($"'{text}' is not a valid tenant name.");
 
     public override string ToString() => Value;
+
+    /// <summary>Refuses <c>default(TenantId)</c>, which no parse returns: an argument check for the journals' entry points.</summary>
+    public static void ThrowIfDefault(TenantId tenant, [CallerArgumentExpression(nameof(tenant))] string? paramName = null)
+    {
+        if (tenant.Value is null)
+        {
+            throw new ArgumentException("The tenant is default(TenantId).", paramName);
+        }
+    }
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,63}\z", RegexOptions.CultureInvariant)]
     internal static partial Regex NamePattern();
