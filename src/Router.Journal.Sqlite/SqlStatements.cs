@@ -9,6 +9,7 @@ internal static class SqlStatements
     public static string CreateEventIdIndex { get; } = Load(nameof(CreateEventIdIndex));
     public static string CreateQueueIndex { get; } = Load(nameof(CreateQueueIndex));
     public static string EnableWal { get; } = Load(nameof(EnableWal));
+    public static string TempStoreInMemory { get; } = Load(nameof(TempStoreInMemory));
 
     public static string BeginImmediate { get; } = Load(nameof(BeginImmediate));
     public static string Commit { get; } = Load(nameof(Commit));

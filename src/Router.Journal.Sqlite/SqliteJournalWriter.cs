@@ -81,7 +81,12 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         _selectHead = CreateCommand(SqlStatements.SelectTenantHead, ("@tenant", SqliteType.Text));
         _selectById = CreateCommand(SqlStatements.SelectEventById, ("@tenant", SqliteType.Text), ("@event_id", SqliteType.Text));
         _insert = new EventInsertStatement(connection);
+        using var tempStore = CreateCommand("PRAGMA temp_store");
+        TempStore = (long)tempStore.ExecuteScalar()!;
     }
+
+    /// <summary>The connection's <c>temp_store</c> when the writer was made (tests check the journal set it).</summary>
+    internal long TempStore { get; }
 
     public long CommitCount => Interlocked.Read(ref _commitCount);
 

@@ -42,6 +42,17 @@ public sealed class SqliteEventJournalTests : IDisposable
         Assert.Equal("wal", command.ExecuteScalar());
     }
 
+    [Fact]
+    public async Task InitializeAsync_Writer_KeepsSavepointJournalsInMemory()
+    {
+        // A group of several requests journals each savepoint's pages; with the default temp_store SQLite spilled
+        // them to a temp file past 64 KiB, in most transactions of batches of 100 (bench/RESULTS.md, session 12).
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+
+        const long memory = 2;
+        Assert.Equal(memory, journal.WriterTempStore);
+    }
+
     [Theory]
     [InlineData(SqliteSynchronous.Normal)]
     [InlineData(SqliteSynchronous.Full)]
