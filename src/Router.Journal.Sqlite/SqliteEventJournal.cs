@@ -310,7 +310,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
             Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {WalCheckpointer.WriterCheckpointPages}"));
             // Savepoint journals in memory. A group of several requests keeps the pages each request's savepoint
             // changes, and past 64 KiB SQLite spilled them to a temp file: a file created, written and unlinked in
-            // most transactions of batches of 100 (a third of the bytes the writer wrote).
+            // most transactions of batches of 100 (over a fifth of the bytes the writer wrote).
             Execute(connection, SqlStatements.TempStoreInMemory);
 
             // One transaction, so that processes opening the same file at once take turns; every statement is
