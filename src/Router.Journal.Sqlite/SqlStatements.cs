@@ -30,6 +30,7 @@ internal static class SqlStatements
     public static string SelectEarliest { get; } = Load(nameof(SelectEarliest));
     public static string Ping { get; } = Load(nameof(Ping));
     public static string PruneEvents { get; } = Load(nameof(PruneEvents));
+    public static string SelectFirstUnexpired { get; } = Load(nameof(SelectFirstUnexpired));
     public static string SelectTenants { get; } = Load(nameof(SelectTenants));
 
     private static string Load(string name)

@@ -199,14 +199,13 @@ public sealed partial class SqliteEventJournal : IEventJournal
             // short deletes with the group-commit writer, whose head cache stays valid because the head survives.
             await using var connection = new SqliteConnection(_prunerConnectionString);
             await connection.OpenAsync(cancellationToken);
-            while (!cancellationToken.IsCancellationRequested)
+            var upTo = await PruneBoundAsync(connection, tenant, head, olderThan, keepNewest, cancellationToken);
+            while (upTo >= 1 && !cancellationToken.IsCancellationRequested)
             {
                 await using var command = connection.CreateCommand();
                 command.CommandText = SqlStatements.PruneEvents;
                 command.Parameters.AddWithValue("@tenant", tenant.Value);
-                command.Parameters.AddWithValue("@head", head.Value);
-                command.Parameters.AddWithValue("@cutoff", olderThan.UtcTicks);
-                command.Parameters.AddWithValue("@keep", keepNewest);
+                command.Parameters.AddWithValue("@upto", upTo);
                 command.Parameters.AddWithValue("@chunk", PruneChunk);
                 var rows = await command.ExecuteNonQueryAsync(cancellationToken);
                 deleted += rows;
@@ -222,6 +221,25 @@ public sealed partial class SqliteEventJournal : IEventJournal
             throw new JournalUnavailableException("The SQLite journal could not be pruned.", exception);
         }
         return deleted;
+    }
+
+    /// <summary>
+    /// The highest position retention deletes: whatever either limit expires, always below the head. Found with
+    /// seeks, not a read of every retained event (a sweep runs every minute over every tenant).
+    /// </summary>
+    private static async Task<long> PruneBoundAsync(
+        SqliteConnection connection, TenantId tenant, Position head, DateTimeOffset olderThan, long keepNewest, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqlStatements.SelectFirstUnexpired;
+        command.Parameters.AddWithValue("@tenant", tenant.Value);
+        command.Parameters.AddWithValue("@head", head.Value);
+        command.Parameters.AddWithValue("@cutoff", olderThan.UtcTicks);
+        // Null when every event below the head has expired.
+        var firstKept = await command.ExecuteScalarAsync(cancellationToken) is long position ? position : head.Value;
+        var byAge = firstKept - 1;
+        var byCount = head.Value - keepNewest;
+        return Math.Min(head.Value - 1, Math.Max(byAge, byCount));
     }
 
     public ValueTask<IReadOnlyList<TenantId>> ReadTenantsAsync(CancellationToken cancellationToken)

@@ -1,13 +1,12 @@
--- Retention: delete one chunk of a tenant's expired events, oldest first. An event expires when it is
--- older than @cutoff (UTC ticks) or when @keep newer events exist. The newest event (@head) is never
--- deleted, so the head, and with it the next position, survives any pruning: positions are never reused.
+-- Retention: delete one chunk of a tenant's events at or below @upto, oldest first. The caller computes
+-- @upto from both limits (SelectFirstUnexpired.sql for age, @head - max-events for count) and keeps it below
+-- the head, so the head, and with it the next position, survives any pruning: positions are never reused.
 -- Chunks keep each write transaction short, so appends waiting behind it are delayed by milliseconds.
 DELETE FROM events
 WHERE tenant = @tenant
   AND position IN (
     SELECT position FROM events
     WHERE tenant = @tenant
-      AND position < @head
-      AND (time < @cutoff OR position <= @head - @keep)
+      AND position <= @upto
     ORDER BY position
     LIMIT @chunk)
