@@ -120,14 +120,20 @@ public sealed partial class PostgresEventJournal : IEventJournal
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepNewest, 1);
         var head = await ReadHeadAsync(tenant, cancellationToken);
-        long deleted = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        var firstUnexpired = await QueryAsync(tenant, SqlStatements.SelectFirstUnexpired, (head, olderThan), static async (command, state, token) =>
         {
-            var rows = await QueryAsync(tenant, SqlStatements.PruneEvents, (head, olderThan, keepNewest), static async (command, state, token) =>
+            command.Parameters.Add(new NpgsqlParameter("head", NpgsqlDbType.Bigint) { Value = state.head.Value });
+            command.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = state.olderThan.ToUniversalTime() });
+            // Null when every event below the head has expired.
+            return await command.ExecuteScalarAsync(token) as long?;
+        }, cancellationToken);
+        var upTo = PruneBound.UpTo(head, firstUnexpired, keepNewest);
+        long deleted = 0;
+        while (upTo >= 1 && !cancellationToken.IsCancellationRequested)
+        {
+            var rows = await QueryAsync(tenant, SqlStatements.PruneEvents, upTo, static async (command, upTo, token) =>
             {
-                command.Parameters.Add(new NpgsqlParameter("head", NpgsqlDbType.Bigint) { Value = state.head.Value });
-                command.Parameters.Add(new NpgsqlParameter("cutoff", NpgsqlDbType.TimestampTz) { Value = state.olderThan.ToUniversalTime() });
-                command.Parameters.Add(new NpgsqlParameter("keep", NpgsqlDbType.Bigint) { Value = state.keepNewest });
+                command.Parameters.Add(new NpgsqlParameter("upto", NpgsqlDbType.Bigint) { Value = upTo });
                 command.Parameters.Add(new NpgsqlParameter("chunk", NpgsqlDbType.Integer) { Value = PruneChunk });
                 return await command.ExecuteNonQueryAsync(token);
             }, cancellationToken);

@@ -36,6 +36,7 @@ internal static class SqlStatements
     public static string SelectTenantHead { get; } = Load(nameof(SelectTenantHead));
     public static string SelectQueueHead { get; } = Load(nameof(SelectQueueHead));
     public static string SelectEarliest { get; } = Load(nameof(SelectEarliest));
+    public static string SelectFirstUnexpired { get; } = Load(nameof(SelectFirstUnexpired));
     public static string PruneEvents { get; } = Load(nameof(PruneEvents));
     public static string SelectTenants { get; } = Load(nameof(SelectTenants));
     public static string Ping { get; } = Load(nameof(Ping));

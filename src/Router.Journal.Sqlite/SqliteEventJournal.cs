@@ -236,10 +236,8 @@ public sealed partial class SqliteEventJournal : IEventJournal
         command.Parameters.AddWithValue("@head", head.Value);
         command.Parameters.AddWithValue("@cutoff", olderThan.UtcTicks);
         // Null when every event below the head has expired.
-        var firstKept = await command.ExecuteScalarAsync(cancellationToken) is long position ? position : head.Value;
-        var byAge = firstKept - 1;
-        var byCount = head.Value - keepNewest;
-        return Math.Min(head.Value - 1, Math.Max(byAge, byCount));
+        var firstUnexpired = await command.ExecuteScalarAsync(cancellationToken) as long?;
+        return PruneBound.UpTo(head, firstUnexpired, keepNewest);
     }
 
     public ValueTask<IReadOnlyList<TenantId>> ReadTenantsAsync(CancellationToken cancellationToken)

@@ -1,13 +1,12 @@
--- Retention: delete one chunk of a tenant's expired events, oldest first. An event expires when it is
--- older than @cutoff or when @keep newer events exist. Positions come from tenant_heads, so pruning can
--- never make one reused; the newest event (@head) is kept anyway so a tenant's head and earliest stay
--- readable from events alone. Chunks keep each transaction short next to concurrent appends and reads.
+-- Retention: delete one chunk of a tenant's events at or below @upto, oldest first. The caller computes
+-- @upto from both limits (SelectFirstUnexpired.sql for age, @head - max-events for count) and keeps it below
+-- the head, so the head survives any pruning and LockHeads.sql can always rebuild it from the events table.
+-- The subquery is a range of the primary key; chunks keep each transaction short next to appends and reads.
 DELETE FROM events
 WHERE tenant = @tenant
   AND position IN (
     SELECT position FROM events
     WHERE tenant = @tenant
-      AND position < @head
-      AND (time < @cutoff OR position <= @head - @keep)
+      AND position <= @upto
     ORDER BY position
     LIMIT @chunk)
