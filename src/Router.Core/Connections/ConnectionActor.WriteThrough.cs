@@ -45,18 +45,17 @@ internal sealed partial class ConnectionActor
         }
         try
         {
-            var wrote = false;
+            var sink = new FrameSink(_output);
             foreach (var e in events)
             {
                 // Dedupe by position, as the loop does: the first live events may repeat the end of the replay.
                 if (e.Position > _lastQueued && Filter.Matches(e))
                 {
-                    Write(e);
+                    Write(ref sink, e);
                     _lastQueued = _lastWritten = e.Position;
-                    wrote = true;
                 }
             }
-            if (wrote)
+            if (CommitWritten(ref sink))
             {
                 var flush = _output.FlushAsync();
                 if (!flush.IsCompleted)

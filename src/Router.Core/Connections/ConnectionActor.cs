@@ -503,7 +503,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// <summary>Writes pending events as far as the throttle allows (all of them when it is off); flushing is the caller's.</summary>
     private bool WritePending()
     {
-        var wrote = false;
+        var sink = new FrameSink(_output);
         var now = _time.GetTimestamp();
         while (_pending.Count > 0)
         {
@@ -522,11 +522,10 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             {
                 _tenants.Metrics.EventsThrottled(1);
             }
-            Write(e);
+            Write(ref sink, e);
             _lastWritten = e.Position;
-            wrote = true;
         }
-        return wrote;
+        return CommitWritten(ref sink);
     }
 
     /// <summary>
@@ -549,11 +548,19 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         token.ThrowIfCancellationRequested();
     }
 
-    private void Write(RoutedEvent e)
+    private void Write(ref FrameSink sink, RoutedEvent e) => sink.Write(e.FrameFor(_versions, _request.Pins, _request.TypeAsEventField).Span);
+
+    /// <summary>Commits the frames a sink copied and counts them (once per write, not per event); true if there were any.</summary>
+    private bool CommitWritten(ref FrameSink sink)
     {
-        _output.Write(e.FrameFor(_versions, _request.Pins, _request.TypeAsEventField).Span);
-        _delivered++;
-        _tenants.Metrics.EventDelivered();
+        sink.Complete();
+        if (sink.Count == 0)
+        {
+            return false;
+        }
+        _delivered += sink.Count;
+        _tenants.Metrics.EventsDelivered(sink.Count);
+        return true;
     }
 
     private void WriteResetIfDropped()

@@ -80,9 +80,7 @@ internal sealed class RouterMetrics : IDisposable
         _published.Add(added);
     }
 
-    public void EventDelivered() => _delivered.Add(1);
-
-    /// <summary>Many events delivered at once: replay counts a page's worth in one call rather than one per row.</summary>
+    /// <summary>Events delivered, counted once per write (a replay page, a live write) rather than once per event.</summary>
     public void EventsDelivered(long count) => _delivered.Add(count);
 
     /// <summary>A connection opened; <paramref name="resuming"/> when it gave a resume position (a replay).</summary>

@@ -3,10 +3,11 @@ using System.IO.Pipelines;
 
 namespace Router.Connections;
 
-/// <summary>Counts flushes, notes those made from the queue actor's fan-out, and can hold the first event write.</summary>
+/// <summary>Counts flushes and advances, notes flushes made from the queue actor's fan-out, and can hold the first event write.</summary>
 internal sealed class RecordingWriter(Pipe inner) : PipeWriter
 {
     private int _flushes;
+    private int _advances;
     private int _flushedByFanOut;
     private volatile bool _blocked;
 
@@ -19,9 +20,16 @@ internal sealed class RecordingWriter(Pipe inner) : PipeWriter
 
     public int FlushedByFanOut => Volatile.Read(ref _flushedByFanOut);
 
+    /// <summary>Calls to <see cref="Advance"/>: Kestrel's response writer takes a lock on each.</summary>
+    public int Advances => Volatile.Read(ref _advances);
+
     public bool Blocked => _blocked;
 
-    public override void Advance(int bytes) => Inner.Writer.Advance(bytes);
+    public override void Advance(int bytes)
+    {
+        Interlocked.Increment(ref _advances);
+        Inner.Writer.Advance(bytes);
+    }
 
     public override Memory<byte> GetMemory(int sizeHint = 0) => Inner.Writer.GetMemory(sizeHint);
 
