@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 8's side-by-side benchmark in one command:
-#   bench/run.sh            full scenarios (about 14 minutes on 2 cores: fan-outs and ingest run three times each)
+#   bench/run.sh            full scenarios (about 17 minutes on 2 cores: fan-outs and ingest run three times each, six slow-client pairs)
 #   bench/run.sh quick      shorter and smaller, one run of each (about 5 minutes)
 #   bench/run.sh full --scenarios fanout,ingest     extra arguments go to the load tool
 # Builds Release, starts Nchan (its own prefix under /tmp, never the system nginx service) and Router (SQLite
