@@ -2,14 +2,14 @@ using Microsoft.Extensions.Logging;
 
 namespace Router.Connections;
 
-internal sealed partial class ConnectionActor
+internal partial class ConnectionActor
 {
     private void LogOpened()
     {
         // Checked first: the arguments (the id, the queue list) would be built for every stream, logged or not.
-        if (_logger.IsEnabled(LogLevel.Information))
+        if (_services.Logger.IsEnabled(LogLevel.Information))
         {
-            Log.Opened(_logger, Tenant.Value, Id, Filter.Scope.AllQueues ? "*" : Filter.Scope.Queues.Count == 0 ? "-" : string.Join(',', Filter.Scope.Queues), _request.ResumeFrom?.ToString() ?? "live");
+            Log.Opened(_services.Logger, Tenant.Value, Id, Filter.Scope.AllQueues ? "*" : Filter.Scope.Queues.Count == 0 ? "-" : string.Join(',', Filter.Scope.Queues), _request.ResumeFrom?.ToString() ?? "live");
         }
     }
 

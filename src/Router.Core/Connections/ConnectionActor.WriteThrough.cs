@@ -15,7 +15,7 @@ namespace Router.Connections;
 /// over to the loop, which waits for it under the write timeout as for its own writes.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionActor
+internal partial class ConnectionActor
 {
     private const int WriterFree = 0;
     private const int WriterHeld = 1;
@@ -74,7 +74,7 @@ internal sealed partial class ConnectionActor
         catch (Exception exception)
         {
             // Runs on the fan-out's thread: a failure here must end this connection only.
-            Log.Faulted(_logger, Tenant.Value, Id, exception);
+            Log.Faulted(_services.Logger, Tenant.Value, Id, exception);
             Close(CloseReason.Faulted);
         }
         Volatile.Write(ref _writer, WriterFree);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Router.Actors;
 using Router.Events;
@@ -25,7 +26,7 @@ namespace Router.Connections;
 /// replay to live free of gaps and duplicates. A full buffer then applies the overflow policy.
 /// </para>
 /// </summary>
-internal sealed partial class ConnectionActor : IHeartbeatTarget
+internal partial class ConnectionActor : IHeartbeatTarget
 {
     private const int CatchingUp = 0;
     private const int CatchingUpOverflowed = 1;
@@ -37,15 +38,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
 
     private readonly Guid _id;
     private readonly StreamRequest _request;
-    private readonly StreamOptions _options;
-    private readonly OverflowPolicy _policy;
-    private readonly TenantDirectory _tenants;
-    private readonly IEventJournal _journal;
-    private readonly RoutingTable _routing;
-    private readonly EventTypeRegistry _versions;
-    private readonly TimeProvider _time;
-    private readonly HeartbeatScheduler _heartbeats;
-    private readonly ILogger _logger;
+    private readonly ConnectionServices _services;
     private readonly PipeWriter _output;
 
     /// <summary>
@@ -84,38 +77,20 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// <summary>Events at or below this position were held back by the throttle (counted once each as written).</summary>
     private Position _throttledUpTo;
 
-    public ConnectionActor(
-        Guid id,
-        StreamRequest request,
-        StreamOptions options,
-        TenantDirectory tenants,
-        IEventJournal journal,
-        RoutingTable routing,
-        EventTypeRegistry versions,
-        TimeProvider time,
-        HeartbeatScheduler heartbeats,
-        ILogger logger,
-        PipeWriter output)
+    public ConnectionActor(Guid id, StreamRequest request, ConnectionServices services, PipeWriter output)
     {
         _id = id;
         _request = request;
-        _options = options;
-        _policy = options.OverflowPolicy;
-        _tenants = tenants;
-        _journal = journal;
-        _routing = routing;
-        _versions = versions;
-        _time = time;
-        _heartbeats = heartbeats;
-        _logger = logger;
+        _services = services;
         _output = output;
+        var options = services.Options;
         // The callback only for drop-oldest: a delegate per connection is 64 bytes every idle stream would hold for nothing.
-        var dropOldest = _policy == OverflowPolicy.DropOldest;
+        var dropOldest = options.OverflowPolicy == OverflowPolicy.DropOldest;
         _buffer = new OutboundBuffer(options.BufferEvents, dropOldest, dropOldest ? OnDropped : null);
-        _pending = new ConflatingQueue(TypePatternSet.Parse(options.Conflate));
+        _pending = new ConflatingQueue(services.Conflate);
         if (options.ThrottleEventsPerSecond > 0)
         {
-            _throttle = new TokenBucket(options.ThrottleEventsPerSecond, Math.Max(1, options.ThrottleBurst), time.GetTimestamp(), time.TimestampFrequency);
+            _throttle = new TokenBucket(options.ThrottleEventsPerSecond, Math.Max(1, options.ThrottleBurst), services.Time.GetTimestamp(), services.Time.TimestampFrequency);
         }
     }
 
@@ -166,7 +141,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private bool Enqueue(RoutedEvent e)
     {
         var cost = Cost(e);
-        if (Interlocked.Add(ref _bufferedBytes, cost) <= _options.BufferBytes && _buffer.TryWrite(new ConnectionItem(e)))
+        if (Interlocked.Add(ref _bufferedBytes, cost) <= _services.Options.BufferBytes && _buffer.TryWrite(new ConnectionItem(e)))
         {
             return true;
         }
@@ -176,15 +151,15 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         {
             return true; // catching up: the journal covers what the buffer could not take
         }
-        if (_policy == OverflowPolicy.DropOldest)
+        if (_services.Options.OverflowPolicy == OverflowPolicy.DropOldest)
         {
             // Over the byte cap: this event cannot fit, so it is the one dropped; the client gets a reset.
             Interlocked.Increment(ref _dropped);
-            _tenants.Metrics.EventDropped();
+            _services.Tenants.Metrics.EventDropped();
             return true;
         }
-        Log.Overflowed(_logger, Tenant.Value, Id, _options.BufferEvents);
-        _tenants.Metrics.OverflowDisconnect();
+        Log.Overflowed(_services.Logger, Tenant.Value, Id, _services.Options.BufferEvents);
+        _services.Tenants.Metrics.OverflowDisconnect();
         Close(CloseReason.Overflow);
         return false;
     }
@@ -206,43 +181,53 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     }
 
     /// <summary>
-    /// Runs the connection until the client leaves or <see cref="Close"/> is called. Registration comes first:
-    /// if it fails (the router is shutting down) nothing has been written and the exception reaches the caller,
-    /// which can still answer 503. After that, any fault closes only this connection.
+    /// Runs the connection until the client leaves (<paramref name="clientGone"/> fires) or <see cref="Close"/> is
+    /// called. Registration comes first: if it fails (the router is shutting down) nothing has been written and
+    /// <see cref="OnRefusedAsync"/> decides what the client gets. After that, any fault closes only this connection.
+    /// Either way <see cref="OnEnded"/> is its last act. The host returns this task as its request's own: a stream
+    /// waits in this one method, so no other state machine is kept for its whole life.
     /// </summary>
-    public async Task RunAsync(CancellationToken requestAborted)
+    public async Task RunAsync(CancellationToken clientGone)
     {
         FollowAck ack;
         try
         {
-            // On the request's token, not the closing one: waiting registers on the token, and a token source keeps
-            // the freed registration (~150 bytes) for reuse; Kestrel's reuses it for the registration just below.
-            ack = await _tenants.FollowAsync(this, requestAborted);
+            // On the client's token, not the closing one: waiting registers on the token, and a token source keeps
+            // the freed registration (~150 bytes) for reuse; it is reused for the registration just below.
+            ack = await _services.Tenants.FollowAsync(this, clientGone);
         }
-        catch
+        catch (Exception exception)
         {
-            Close(requestAborted.IsCancellationRequested ? CloseReason.ClientGone : CloseReason.Faulted);
+            Close(clientGone.IsCancellationRequested ? CloseReason.ClientGone : CloseReason.Faulted);
             Volatile.Write(ref _phase, Closed);
-            throw;
+            try
+            {
+                await OnRefusedAsync(exception);
+            }
+            finally
+            {
+                OnEnded();
+            }
+            return;
         }
         // One token for everything the loop waits on from here: the client leaving closes the connection like any
         // other reason (no linked token source per connection: it and its registrations cost ~300 bytes of every
         // idle connection). An idle wait registers on neither token (see _buffer).
-        using var aborted = requestAborted.UnsafeRegister(static s => ((ConnectionActor)s!).Close(CloseReason.ClientGone), this);
+        using var aborted = clientGone.UnsafeRegister(static s => ((ConnectionActor)s!).Close(CloseReason.ClientGone), this);
         var token = _closing.Token;
-        var opened = _time.GetTimestamp();
+        var opened = _services.Time.GetTimestamp();
         LogOpened();
-        _tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
+        _services.Tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
         HeartbeatTicket heartbeat = default;
         // Armed before anything is written, so once a client has seen the connection event the expiry is
         // scheduled; a token already past its exp (accepted within the clock skew) closes at once.
         using var expiry = _request.ExpiresAt is { } expiresAt
-            ? _time.CreateTimer(static s => ((ConnectionActor)s!).Close(CloseReason.TokenExpired), this, Max(expiresAt - _time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
+            ? _services.Time.CreateTimer(static s => ((ConnectionActor)s!).Close(CloseReason.TokenExpired), this, Max(expiresAt - _services.Time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
             : null;
         try
         {
             await WritePreambleAsync(ack.Head, token);
-            heartbeat = _heartbeats.Join(_options.Heartbeat, this);
+            heartbeat = _services.Heartbeats.Join(_services.Options.Heartbeat, this);
             await CatchUpAsync(token);
             // Live. The loop is here, not in a method of its own: an idle stream waits in it for hours, and each
             // awaiting method would keep a state machine (~140 bytes) for all that time.
@@ -277,7 +262,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         catch (Exception exception)
         {
             // Ownership boundary: whatever failed, it ends this connection only.
-            Log.Faulted(_logger, Tenant.Value, Id, exception);
+            Log.Faulted(_services.Logger, Tenant.Value, Id, exception);
             Close(CloseReason.Faulted);
         }
         finally
@@ -286,18 +271,34 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             Volatile.Write(ref _phase, Closed);
             // Once the request ends Kestrel may reuse the response: no write-through may start after this.
             TakeWriterForGood();
-            _heartbeats.Leave(heartbeat, this);
+            _services.Heartbeats.Leave(heartbeat, this);
             var unfollowed = ack.Source.TryTell(new QueueMessage.Unfollow(this));
-            await WriteFarewellAsync(requestAborted);
+            await WriteFarewellAsync(clientGone);
             if (!unfollowed)
             {
                 await UnfollowAsync(ack.Source);
             }
-            if (_logger.IsEnabled(LogLevel.Information))
+            if (_services.Logger.IsEnabled(LogLevel.Information))
             {
-                Log.Closed(_logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _time.GetElapsedTime(opened));
+                Log.Closed(_services.Logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _services.Time.GetElapsedTime(opened));
             }
+            OnEnded();
         }
+    }
+
+    /// <summary>
+    /// Registration failed before anything was written (the router is shutting down, the journal is unavailable):
+    /// the host that opened the connection may still answer with an error. By default the failure reaches the caller.
+    /// </summary>
+    protected virtual Task OnRefusedAsync(Exception reason)
+    {
+        ExceptionDispatchInfo.Throw(reason);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The connection's last act, whether it ran or was refused: the host releases what it holds for it.</summary>
+    protected virtual void OnEnded()
+    {
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -309,7 +310,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// </summary>
     private async ValueTask UnfollowAsync(ActorRef<QueueMessage> source)
     {
-        using var timeout = new CancellationTokenSource(s_unfollowTimeout, _time);
+        using var timeout = new CancellationTokenSource(s_unfollowTimeout, _services.Time);
         try
         {
             await source.TellAsync(new QueueMessage.Unfollow(this), timeout.Token);
@@ -327,10 +328,10 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             // The tenant's routed head trails the journal while a commit is being routed; a client may
             // already hold a committed position above it (read during its own replay). Only a position
             // above the journal's head is unknown.
-            var committed = await _journal.ReadHeadAsync(Tenant, token);
+            var committed = await _services.Journal.ReadHeadAsync(Tenant, token);
             head = committed > head ? committed : head;
         }
-        var earliest = _request.ResumeFrom is not null ? await _journal.ReadEarliestAsync(Tenant, token) : Position.Start;
+        var earliest = _request.ResumeFrom is not null ? await _services.Journal.ReadEarliestAsync(Tenant, token) : Position.Start;
         WritePreamble(head, earliest);
         await FlushAsync(token);
     }
@@ -339,7 +340,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     {
         var resume = _request.ResumeFrom;
         _lastWritten = resume ?? head;
-        _output.Write(SseFrames.RetryFrame(_options.Retry));
+        _output.Write(SseFrames.RetryFrame(_services.Options.Retry));
         SseFrames.WriteControlFrame(_output, "connection", (Self: this, Head: head), static (json, s) => s.Self.WriteConnectionBody(json, s.Head));
         if (resume is { } requested && requested > head)
         {
@@ -387,14 +388,14 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             json.WriteNull("resumedFrom");
         }
         json.WriteString("head", head.ToString());
-        json.WriteNumber("heartbeatMs", (long)_options.Heartbeat.TotalMilliseconds);
-        SseFrames.WriteTimeProperty(json, "time", _time.GetUtcNow());
+        json.WriteNumber("heartbeatMs", (long)_services.Options.Heartbeat.TotalMilliseconds);
+        SseFrames.WriteTimeProperty(json, "time", _services.Time.GetUtcNow());
     }
 
     /// <summary>Replays from the journal until it is exhausted and no live event was lost meanwhile, then goes live.</summary>
     private async Task CatchUpAsync(CancellationToken token)
     {
-        var pageSize = _options.ReplayPageSize;
+        var pageSize = _services.Options.ReplayPageSize;
         // A fresh connection also reads here, to close the gap between the head it was given and the live feed;
         // only a resuming one's rows are replays (the metric pairs with router_replays_total).
         var resuming = _request.ResumeFrom is not null;
@@ -408,7 +409,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
                 var written = 0;
                 foreach (var stored in page)
                 {
-                    replay ??= new ReplayWriter(Tenant, _routing, _versions, _request.Pins, _request.TypeAsEventField, _output);
+                    replay ??= new ReplayWriter(Tenant, _services.Routing, _services.Versions, _request.Pins, _request.TypeAsEventField, _output);
                     if (replay.TypeOf(stored.Type) is { } type && Matches(stored, type))
                     {
                         replay.Write(stored, type);
@@ -421,10 +422,10 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
                 if (written > 0)
                 {
                     _delivered += written;
-                    _tenants.Metrics.EventsDelivered(written);
+                    _services.Tenants.Metrics.EventsDelivered(written);
                     if (resuming)
                     {
-                        _tenants.Metrics.EventsReplayed(written);
+                        _services.Tenants.Metrics.EventsReplayed(written);
                     }
                 }
                 var flushing = FlushAsync(token);
@@ -458,7 +459,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     }
 
     private ValueTask<IReadOnlyList<JournalEvent>> ReadPageAsync(int pageSize, CancellationToken token) =>
-        _journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
+        _services.Journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
 
     /// <summary>The live filter's rule for a journal row (the audience parsed only for a private event).</summary>
     private bool Matches(JournalEvent stored, ReplayedType type) =>
@@ -472,7 +473,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         var wrote = WritePending();
         if (heartbeatDue && !wrote && _pending.Count == 0)
         {
-            SseFrames.WriteControlFrame(_output, "heartbeat", _time.GetUtcNow(), static (json, now) => SseFrames.WriteTimeProperty(json, "time", now));
+            SseFrames.WriteControlFrame(_output, "heartbeat", _services.Time.GetUtcNow(), static (json, now) => SseFrames.WriteTimeProperty(json, "time", now));
             wrote = true;
         }
         return wrote;
@@ -482,7 +483,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private bool TakeWaiting()
     {
         var heartbeatDue = false;
-        while (_pending.Count < _options.BufferEvents && _buffer.TryRead(out var item))
+        while (_pending.Count < _services.Options.BufferEvents && _buffer.TryRead(out var item))
         {
             if (item.Event is not { } e)
             {
@@ -504,7 +505,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     private bool WritePending()
     {
         var sink = new FrameSink(_output);
-        var now = _time.GetTimestamp();
+        var now = _services.Time.GetTimestamp();
         while (_pending.Count > 0)
         {
             if (_throttle is not null && !_throttle.TryTake(now))
@@ -513,14 +514,14 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
                 _throttledUpTo = _lastQueued;
                 if (_throttled++ == 0)
                 {
-                    Log.Throttled(_logger, Tenant.Value, Id, _options.ThrottleEventsPerSecond);
+                    Log.Throttled(_services.Logger, Tenant.Value, Id, _services.Options.ThrottleEventsPerSecond);
                 }
                 break;
             }
             _pending.TryDequeue(out var e);
             if (e.Position <= _throttledUpTo)
             {
-                _tenants.Metrics.EventsThrottled(1);
+                _services.Tenants.Metrics.EventsThrottled(1);
             }
             Write(ref sink, e);
             _lastWritten = e.Position;
@@ -534,21 +535,21 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
     /// </summary>
     private async ValueTask WaitForThrottleAsync(CancellationToken token)
     {
-        var untilToken = _throttle!.TimeUntil(_time.GetTimestamp(), _time.TimestampFrequency);
-        if (_pending.Count >= _options.BufferEvents)
+        var untilToken = _throttle!.TimeUntil(_services.Time.GetTimestamp(), _services.Time.TimestampFrequency);
+        if (_pending.Count >= _services.Options.BufferEvents)
         {
-            await Task.Delay(untilToken, _time, token);
+            await Task.Delay(untilToken, _services.Time, token);
             return;
         }
         // Whichever comes first: the next token (the timer wakes the wait) or new items to conflate with the pending.
-        using (_time.CreateTimer(static buffer => ((OutboundBuffer)buffer!).Wake(), _buffer, untilToken, Timeout.InfiniteTimeSpan))
+        using (_services.Time.CreateTimer(static buffer => ((OutboundBuffer)buffer!).Wake(), _buffer, untilToken, Timeout.InfiniteTimeSpan))
         {
             await _buffer.WaitToReadAsync();
         }
         token.ThrowIfCancellationRequested();
     }
 
-    private void Write(ref FrameSink sink, RoutedEvent e) => sink.Write(e.FrameFor(_versions, _request.Pins, _request.TypeAsEventField).Span);
+    private void Write(ref FrameSink sink, RoutedEvent e) => sink.Write(e.FrameFor(_services.Versions, _request.Pins, _request.TypeAsEventField).Span);
 
     /// <summary>Commits the frames a sink copied and counts them (once per write, not per event); true if there were any.</summary>
     private bool CommitWritten(ref FrameSink sink)
@@ -559,7 +560,7 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             return false;
         }
         _delivered += sink.Count;
-        _tenants.Metrics.EventsDelivered(sink.Count);
+        _services.Tenants.Metrics.EventsDelivered(sink.Count);
         return true;
     }
 
@@ -588,11 +589,11 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         {
             try
             {
-                await flush.AsTask().WaitAsync(_options.WriteTimeout, _time, token);
+                await flush.AsTask().WaitAsync(_services.Options.WriteTimeout, _services.Time, token);
             }
             catch (TimeoutException)
             {
-                Log.SlowClient(_logger, Tenant.Value, Id, _options.WriteTimeout);
+                Log.SlowClient(_services.Logger, Tenant.Value, Id, _services.Options.WriteTimeout);
                 Close(CloseReason.SlowClient);
                 throw new OperationCanceledException("The client stopped reading.", token);
             }
@@ -618,11 +619,11 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
         if (Interlocked.CompareExchange(ref _phase, CatchingUpOverflowed, CatchingUp) == Live && item.Event is not null)
         {
             Interlocked.Increment(ref _dropped);
-            _tenants.Metrics.EventDropped();
+            _services.Tenants.Metrics.EventDropped();
         }
     }
 
-    private async ValueTask WriteFarewellAsync(CancellationToken requestAborted)
+    private async ValueTask WriteFarewellAsync(CancellationToken clientGone)
     {
         var reason = CloseReason switch
         {
@@ -630,19 +631,19 @@ internal sealed partial class ConnectionActor : IHeartbeatTarget
             CloseReason.TokenExpired => "token-expired",
             _ => null,
         };
-        if (reason is null || requestAborted.IsCancellationRequested)
+        if (reason is null || clientGone.IsCancellationRequested)
         {
             return;
         }
         try
         {
-            SseFrames.WriteControlFrame(_output, "shutdown", (Reason: reason, RetryMs: (long)_options.Retry.TotalMilliseconds), static (json, s) =>
+            SseFrames.WriteControlFrame(_output, "shutdown", (Reason: reason, RetryMs: (long)_services.Options.Retry.TotalMilliseconds), static (json, s) =>
             {
                 json.WriteString("reason", s.Reason);
                 json.WriteNumber("retryMs", s.RetryMs);
             });
-            using var timeout = new CancellationTokenSource(s_farewellTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, requestAborted);
+            using var timeout = new CancellationTokenSource(s_farewellTimeout, _services.Time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, clientGone);
             await _output.FlushAsync(linked.Token);
         }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException)

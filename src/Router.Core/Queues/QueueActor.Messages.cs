@@ -23,5 +23,8 @@ internal abstract record QueueMessage
     public sealed record Unfollow(ConnectionActor Connection) : QueueMessage;
 }
 
-/// <summary>The answer to a follow: the head at registration and the actor to tell when leaving.</summary>
-internal sealed record FollowAck(Position Head, ActorRef<QueueMessage> Source);
+/// <summary>
+/// The answer to a follow: the head at registration and the actor to tell when leaving. A struct: a connection keeps
+/// it in the state machine it waits in for its whole life, where an object would be 32 more bytes per stream.
+/// </summary>
+internal readonly record struct FollowAck(Position Head, ActorRef<QueueMessage> Source);

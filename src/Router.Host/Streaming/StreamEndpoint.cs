@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Router.Connections;
@@ -73,18 +74,7 @@ internal static class StreamEndpoint
             return Problems.Unavailable(http, "The router is shutting down; reconnect to another node or retry.", services.Options.Retry).ExecuteAsync(http);
         }
 
-        var connection = new ConnectionActor(
-            Guid.CreateVersion7(),
-            request,
-            services.Options,
-            services.Tenants,
-            services.Journal,
-            services.Routing,
-            services.Versions,
-            services.Time,
-            services.Heartbeats,
-            services.Logger,
-            http.Response.BodyWriter);
+        var connection = new HttpStreamConnection(Guid.CreateVersion7(), request, services, http);
 
         // From the feature, not http.Connection: that wrapper is made on first use and a stream would keep it.
         var address = http.Features.GetRequiredFeature<IHttpConnectionFeature>().RemoteIpAddress;
@@ -102,25 +92,21 @@ internal static class StreamEndpoint
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        return RunAsync(connection, http, address, services);
+        return connection.RunAsync(ClientGone(http));
     }
 
-    private static async Task RunAsync(ConnectionActor connection, HttpContext http, IPAddress? address, StreamServices services)
-    {
-        try
-        {
-            await connection.RunAsync(http.RequestAborted);
-        }
-        catch (JournalUnavailableException exception) when (!http.Response.HasStarted)
-        {
-            await Problems.Unavailable(http, exception.Message, services.Options.Retry).ExecuteAsync(http);
-        }
-        finally
-        {
-            services.Connections.Remove(connection);
-            services.Addresses.Leave(address);
-        }
-    }
+    /// <summary>
+    /// The token that fires when the client leaves. On HTTP/1.x a stream is its connection's last request, so the
+    /// transport's closed token says it as soon as the request's would (both fire on the client's FIN or reset, one
+    /// thread-pool hop later); asking for the request's token makes Kestrel create a token source and its
+    /// registration list for the request (~110 bytes every idle stream would hold). HTTP/2 and HTTP/3 streams share
+    /// their connection, so they need the request's own token; so does a test server, which has no transport.
+    /// </summary>
+    private static CancellationToken ClientGone(HttpContext http) =>
+        (HttpProtocol.IsHttp11(http.Request.Protocol) || HttpProtocol.IsHttp10(http.Request.Protocol))
+        && http.Features.Get<IConnectionLifetimeFeature>() is { } connection
+            ? connection.ConnectionClosed
+            : http.RequestAborted;
 
     /// <summary>A queue stream needs its queue; the tenant stream needs the tenant level and every queue it names.</summary>
     private static bool MayOpen(RouterPrincipal principal, StreamScope scope)
@@ -150,7 +136,7 @@ internal sealed class StreamEndpointMarker
     public static readonly StreamEndpointMarker Instance = new();
 }
 
-/// <summary>What a stream needs from the container, resolved once per request as one parameter.</summary>
+/// <summary>What a stream needs from the container, resolved once (from the root container) for every stream.</summary>
 internal sealed class StreamServices(
     TenantDirectory tenants,
     IEventJournal journal,
@@ -169,13 +155,9 @@ internal sealed class StreamServices(
 {
     public AccessControl Access { get; } = access;
 
-    public TenantDirectory Tenants { get; } = tenants;
-
-    public IEventJournal Journal { get; } = journal;
-
-    public RoutingTable Routing { get; } = routing;
-
-    public EventTypeRegistry Versions { get; } = versions;
+    /// <summary>What every connection shares: one object that each holds a reference to.</summary>
+    public ConnectionServices ForConnections { get; } =
+        new(options.Value, tenants, journal, routing, versions, time, heartbeats, loggers.CreateLogger("Router.Connections"));
 
     public ConnectionRegistry Connections { get; } = connections;
 
@@ -188,10 +170,4 @@ internal sealed class StreamServices(
     public AddressLimiter Addresses { get; } = addresses;
 
     public TypePatternSet AlwaysDeliver { get; } = TypePatternSet.Parse(echo.Value.AlwaysDeliver);
-
-    public TimeProvider Time { get; } = time;
-
-    public HeartbeatScheduler Heartbeats { get; } = heartbeats;
-
-    public ILogger Logger { get; } = loggers.CreateLogger("Router.Connections");
 }

@@ -108,7 +108,8 @@ internal static class StreamRequestParser
             return Fail("accept", pinError);
         }
 
-        var filter = new SubscriptionFilter(scope, new TypePatternSet(types), clientId, alwaysDeliver);
+        // Most streams name no types: they share the empty set (a stream keeps its filter for hours).
+        var filter = new SubscriptionFilter(scope, types.Count == 0 ? TypePatternSet.Empty : new TypePatternSet(types), clientId, alwaysDeliver);
         return (new StreamRequest(filter, resume, sseEvent == "type", pins), null, null);
     }
 

@@ -16,6 +16,7 @@ namespace Router.Tenants;
 internal sealed class RouterRig : IAsyncDisposable
 {
     private readonly List<OpenConnection> _open = [];
+    private ConnectionServices? _shared;
 
     public RouterRig(TimeProvider? time = null, RoutingTable? routing = null, int bufferEvents = 1024, string overflow = "disconnect")
     {
@@ -106,7 +107,17 @@ internal sealed class RouterRig : IAsyncDisposable
 
     /// <summary>A connection on this rig's actors and journal, not yet running (tests that drive <c>RunAsync</c> themselves).</summary>
     public ConnectionActor NewConnection(StreamRequest request, PipeWriter output, StreamOptions? options = null) =>
-        new(Guid.NewGuid(), request, options ?? Streams, Tenants, Journal, Routing, Versions, Time, Heartbeats, NullLogger.Instance, output);
+        new(Guid.NewGuid(), request, ServicesFor(options ?? Streams), output);
+
+    /// <summary>One services object for all connections with the same options, as on a node: what a connection holds is then its own.</summary>
+    public ConnectionServices ServicesFor(StreamOptions options)
+    {
+        if (_shared is not { } shared || shared.Options != options || shared.Versions != Versions)
+        {
+            _shared = shared = new ConnectionServices(options, Tenants, Journal, Routing, Versions, Time, Heartbeats, NullLogger.Instance);
+        }
+        return shared;
+    }
 
     /// <summary>A plain request for one queue: every type, no client id, live from the head.</summary>
     public static StreamRequest QueueRequest(string queue) =>

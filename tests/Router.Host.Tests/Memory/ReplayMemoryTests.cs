@@ -68,7 +68,11 @@ public sealed class ReplayMemoryTests : IAsyncLifetime
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024));
         var filter = new SubscriptionFilter(StreamScope.ForQueue(tenant, Router.Queues.QueueName.Parse("q")), TypePatternSet.Empty, null, TypePatternSet.Empty);
         using var heartbeats = new HeartbeatScheduler(TimeProvider.System);
-        var connection = new ConnectionActor(Guid.NewGuid(), new StreamRequest(filter, Position.Start, false, VersionPins.None), options, tenants, _journal, RoutingTable.Default, EventTypeRegistry.Empty, TimeProvider.System, heartbeats, NullLogger.Instance, pipe.Writer);
+        var connection = new ConnectionActor(
+            Guid.NewGuid(),
+            new StreamRequest(filter, Position.Start, false, VersionPins.None),
+            new ConnectionServices(options, tenants, _journal, RoutingTable.Default, EventTypeRegistry.Empty, TimeProvider.System, heartbeats, NullLogger.Instance),
+            pipe.Writer);
         using var cancel = new CancellationTokenSource();
         var run = connection.RunAsync(cancel.Token);
 
