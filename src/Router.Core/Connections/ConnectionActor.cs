@@ -189,99 +189,99 @@ internal partial class ConnectionActor : IHeartbeatTarget
     /// </summary>
     public async Task RunAsync(CancellationToken clientGone)
     {
-        FollowAck ack;
+        // Whatever happens below, the host hears that the connection ended, last.
         try
         {
-            // On the client's token, not the closing one: waiting registers on the token, and a token source keeps
-            // the freed registration (~150 bytes) for reuse; it is reused for the registration just below.
-            ack = await _services.Tenants.FollowAsync(this, clientGone);
-        }
-        catch (Exception exception)
-        {
-            Close(clientGone.IsCancellationRequested ? CloseReason.ClientGone : CloseReason.Faulted);
-            Volatile.Write(ref _phase, Closed);
+            FollowAck ack;
             try
             {
+                // On the client's token, not the closing one: waiting registers on the token, and a token source keeps
+                // the freed registration (~150 bytes) for reuse; it is reused for the registration just below.
+                ack = await _services.Tenants.FollowAsync(this, clientGone);
+            }
+            catch (Exception exception)
+            {
+                Close(clientGone.IsCancellationRequested ? CloseReason.ClientGone : CloseReason.Faulted);
+                Volatile.Write(ref _phase, Closed);
                 await OnRefusedAsync(exception);
+                return;
+            }
+            // One token for everything the loop waits on from here: the client leaving closes the connection like any
+            // other reason (no linked token source per connection: it and its registrations cost ~300 bytes of every
+            // idle connection). An idle wait registers on neither token (see _buffer).
+            using var aborted = clientGone.UnsafeRegister(static s => ((ConnectionActor)s!).Close(CloseReason.ClientGone), this);
+            var token = _closing.Token;
+            var opened = _services.Time.GetTimestamp();
+            LogOpened();
+            _services.Tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
+            HeartbeatTicket heartbeat = default;
+            // Armed before anything is written, so once a client has seen the connection event the expiry is
+            // scheduled; a token already past its exp (accepted within the clock skew) closes at once.
+            using var expiry = _request.ExpiresAt is { } expiresAt
+                ? _services.Time.CreateTimer(static s => ((ConnectionActor)s!).Close(CloseReason.TokenExpired), this, Max(expiresAt - _services.Time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
+                : null;
+            try
+            {
+                await WritePreambleAsync(ack.Head, token);
+                heartbeat = _services.Heartbeats.Join(_services.Options.Heartbeat, this);
+                await CatchUpAsync(token);
+                // Live. The loop is here, not in a method of its own: an idle stream waits in it for hours, and each
+                // awaiting method would keep a state machine (~140 bytes) for all that time.
+                _lastQueued = _lastWritten;
+                while (true)
+                {
+                    if (WriteRound())
+                    {
+                        await FlushAsync(token);
+                    }
+                    // The writer has been the loop's since the start (preamble, replay); between rounds write-through may take it.
+                    ReleaseWriter();
+                    if (_pending.Count == 0)
+                    {
+                        // Idle: the common wait, without a token (see _buffer).
+                        if (!await _buffer.WaitToReadAsync())
+                        {
+                            throw new OperationCanceledException("The connection was closed.", token);
+                        }
+                    }
+                    else
+                    {
+                        await WaitForThrottleAsync(token);
+                    }
+                    await AcquireWriterAsync(token);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                Close(CloseReason.ClientGone);
+            }
+            catch (Exception exception)
+            {
+                // Ownership boundary: whatever failed, it ends this connection only.
+                Log.Faulted(_services.Logger, Tenant.Value, Id, exception);
+                Close(CloseReason.Faulted);
             }
             finally
             {
-                OnEnded();
+                Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.ClientGone, (int)CloseReason.None);
+                Volatile.Write(ref _phase, Closed);
+                // Once the request ends Kestrel may reuse the response: no write-through may start after this.
+                TakeWriterForGood();
+                _services.Heartbeats.Leave(heartbeat, this);
+                var unfollowed = ack.Source.TryTell(new QueueMessage.Unfollow(this));
+                await WriteFarewellAsync(clientGone);
+                if (!unfollowed)
+                {
+                    await UnfollowAsync(ack.Source);
+                }
+                if (_services.Logger.IsEnabled(LogLevel.Information))
+                {
+                    Log.Closed(_services.Logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _services.Time.GetElapsedTime(opened));
+                }
             }
-            return;
-        }
-        // One token for everything the loop waits on from here: the client leaving closes the connection like any
-        // other reason (no linked token source per connection: it and its registrations cost ~300 bytes of every
-        // idle connection). An idle wait registers on neither token (see _buffer).
-        using var aborted = clientGone.UnsafeRegister(static s => ((ConnectionActor)s!).Close(CloseReason.ClientGone), this);
-        var token = _closing.Token;
-        var opened = _services.Time.GetTimestamp();
-        LogOpened();
-        _services.Tenants.Metrics.StreamOpened(resuming: _request.ResumeFrom is not null);
-        HeartbeatTicket heartbeat = default;
-        // Armed before anything is written, so once a client has seen the connection event the expiry is
-        // scheduled; a token already past its exp (accepted within the clock skew) closes at once.
-        using var expiry = _request.ExpiresAt is { } expiresAt
-            ? _services.Time.CreateTimer(static s => ((ConnectionActor)s!).Close(CloseReason.TokenExpired), this, Max(expiresAt - _services.Time.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
-            : null;
-        try
-        {
-            await WritePreambleAsync(ack.Head, token);
-            heartbeat = _services.Heartbeats.Join(_services.Options.Heartbeat, this);
-            await CatchUpAsync(token);
-            // Live. The loop is here, not in a method of its own: an idle stream waits in it for hours, and each
-            // awaiting method would keep a state machine (~140 bytes) for all that time.
-            _lastQueued = _lastWritten;
-            while (true)
-            {
-                if (WriteRound())
-                {
-                    await FlushAsync(token);
-                }
-                // The writer has been the loop's since the start (preamble, replay); between rounds write-through may take it.
-                ReleaseWriter();
-                if (_pending.Count == 0)
-                {
-                    // Idle: the common wait, without a token (see _buffer).
-                    if (!await _buffer.WaitToReadAsync())
-                    {
-                        throw new OperationCanceledException("The connection was closed.", token);
-                    }
-                }
-                else
-                {
-                    await WaitForThrottleAsync(token);
-                }
-                await AcquireWriterAsync(token);
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            Close(CloseReason.ClientGone);
-        }
-        catch (Exception exception)
-        {
-            // Ownership boundary: whatever failed, it ends this connection only.
-            Log.Faulted(_services.Logger, Tenant.Value, Id, exception);
-            Close(CloseReason.Faulted);
         }
         finally
         {
-            Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.ClientGone, (int)CloseReason.None);
-            Volatile.Write(ref _phase, Closed);
-            // Once the request ends Kestrel may reuse the response: no write-through may start after this.
-            TakeWriterForGood();
-            _services.Heartbeats.Leave(heartbeat, this);
-            var unfollowed = ack.Source.TryTell(new QueueMessage.Unfollow(this));
-            await WriteFarewellAsync(clientGone);
-            if (!unfollowed)
-            {
-                await UnfollowAsync(ack.Source);
-            }
-            if (_services.Logger.IsEnabled(LogLevel.Information))
-            {
-                Log.Closed(_services.Logger, Tenant.Value, Id, CloseReason, _delivered, _pending.Conflated, _services.Time.GetElapsedTime(opened));
-            }
             OnEnded();
         }
     }
