@@ -10,6 +10,7 @@ internal static class SqlStatements
     public static string CreateQueueIndex { get; } = Load(nameof(CreateQueueIndex));
     public static string EnableWal { get; } = Load(nameof(EnableWal));
     public static string TempStoreInMemory { get; } = Load(nameof(TempStoreInMemory));
+    public static string CheckpointPassive { get; } = Load(nameof(CheckpointPassive));
 
     public static string BeginImmediate { get; } = Load(nameof(BeginImmediate));
     public static string Commit { get; } = Load(nameof(Commit));

@@ -322,8 +322,6 @@ public sealed partial class SqliteEventJournal : IEventJournal
             // Per connection, and only the writer commits. Built from the enum, never from configuration text.
             var synchronous = _synchronous == SqliteSynchronous.Full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
             Execute(connection, synchronous);
-            // Checkpoints run on a thread of their own; the writer's threshold is only what keeps the WAL bounded.
-            Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint = {WalCheckpointer.WriterCheckpointPages}"));
             // Savepoint journals in memory. A group of several requests keeps the pages each request's savepoint
             // changes, and past 64 KiB SQLite spilled them to a temp file: a file created, written and unlinked in
             // most transactions of batches of 100 (over a fifth of the bytes the writer wrote).

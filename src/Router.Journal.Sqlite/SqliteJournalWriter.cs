@@ -32,6 +32,9 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Copies committed frames into the database file off this loop; poked after each commit.</summary>
     private readonly WalCheckpointer _checkpointer;
 
+    /// <summary>Frames in the WAL after this connection's last commit: past the threshold, the loop starts the WAL over.</summary>
+    private readonly WalFrameCount _walFrames;
+
     /// <summary>Committed head (highest position) per tenant, loaded on first use. Changed only after a COMMIT succeeds.</summary>
     private readonly Dictionary<string, long> _heads = new(StringComparer.Ordinal);
 
@@ -48,6 +51,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     private readonly SqliteCommand _rollbackToSavepoint;
     private readonly SqliteCommand _selectHead;
     private readonly SqliteCommand _selectById;
+    private readonly SqliteCommand _checkpoint;
     private readonly EventInsertStatement _insert;
 
     /// <summary>Set while the loop is (about to be) blocked on an empty mailbox; posters then wake it with <see cref="_wakeUp"/>.</summary>
@@ -80,7 +84,9 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         _rollbackToSavepoint = CreateCommand(SqlStatements.RollbackToSavepoint);
         _selectHead = CreateCommand(SqlStatements.SelectTenantHead, ("@tenant", SqliteType.Text));
         _selectById = CreateCommand(SqlStatements.SelectEventById, ("@tenant", SqliteType.Text), ("@event_id", SqliteType.Text));
+        _checkpoint = CreateCommand(SqlStatements.CheckpointPassive);
         _insert = new EventInsertStatement(connection);
+        _walFrames = new WalFrameCount(connection);
         using var tempStore = CreateCommand("PRAGMA temp_store");
         TempStore = (long)tempStore.ExecuteScalar()!;
     }
@@ -111,13 +117,14 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         _mailbox.Complete();
         _wakeUp.Set();
         await _loop;
-        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectHead, _selectById })
+        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectHead, _selectById, _checkpoint })
         {
             command.Dispose();
         }
         _insert.Dispose();
         // Stopped first: the writer's connection must be the last to close, so SQLite checkpoints and removes the WAL.
         _checkpointer.Dispose();
+        _walFrames.Dispose();
         await _connection.DisposeAsync();
         _wakeUp.Dispose();
     }
@@ -167,7 +174,11 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             while (WaitForRequests())
             {
                 _mailbox.TakeGroup(group);
-                if (group.Count > 0)
+                if (group.Count > 0 && _walFrames.Frames >= WalCheckpointer.WriterCheckpointPages)
+                {
+                    CommitStartingTheWalOver(group);
+                }
+                else if (group.Count > 0)
                 {
                     CommitGroup(group);
                 }
@@ -180,6 +191,28 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             // Only a bug gets here (storage faults are handled per group in CommitGroup).
             Log.WriterFaulted(_logger, exception);
             _mailbox.FailAll(group, exception);
+        }
+    }
+
+    /// <summary>
+    /// Copies the frames the checkpoint thread has not copied yet, with its passes held off, then commits the
+    /// group: its first write finds every frame copied and starts the WAL over from its beginning. A reader still
+    /// reading frames (a long replay) makes SQLite keep the WAL; the next group tries again.
+    /// </summary>
+    private void CommitStartingTheWalOver(List<PendingAppend> group)
+    {
+        using (_checkpointer.HoldPasses())
+        {
+            try
+            {
+                _checkpoint.ExecuteNonQuery();
+            }
+            catch (SqliteException exception)
+            {
+                // Nothing is lost: the frames stay in the WAL, and the next group (or pass) copies them.
+                Log.CheckpointFailed(_logger, exception);
+            }
+            CommitGroup(group);
         }
     }
 

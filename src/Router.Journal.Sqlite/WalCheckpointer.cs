@@ -10,15 +10,18 @@ namespace Router.Journal.Sqlite;
 /// of its time copying pages (batches of 100 from 16 publishers: 150-165k events/s with it, 175-205k without;
 /// bench/RESULTS.md), and the writer is the one thread every append waits for.
 /// <para>
-/// The writer keeps a checkpoint of its own, at <see cref="WriterCheckpointPages"/>: a WAL starts over from its
-/// beginning only when a write transaction begins with every frame already copied, which under a steady load only
-/// the writer can arrange (it checkpoints between two of its own transactions). By then this thread has copied
-/// nearly everything, so the writer's pass is short, and the WAL stays bounded.
+/// The writer still starts the WAL over: a WAL starts again from its beginning only when a write transaction
+/// begins with every frame already copied, which under a steady load only the writer can arrange, between two of
+/// its transactions. Once its commits leave <see cref="WriterCheckpointPages"/> frames in the WAL
+/// (<see cref="WalFrameCount"/>), the writer holds this thread's passes off (<see cref="HoldPasses"/>, which waits
+/// for a pass in progress), copies the little this thread has not yet, and begins its next transaction, which
+/// starts the WAL over. SQLite's automatic checkpoint did the same after a commit, but gave up (busy) whenever it
+/// met a pass of this thread in progress, and under load the WAL then grew to twice the threshold and more.
 /// </para>
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
 {
-    /// <summary>The writer's own checkpoint threshold (SQLite's <c>wal_autocheckpoint</c>, in pages: 16 MiB of 4 KiB pages).</summary>
+    /// <summary>WAL frames (pages) past which the writer starts the WAL over: 16 MiB of 4 KiB pages.</summary>
     internal const int WriterCheckpointPages = 4000;
 
     /// <summary>Rest between passes: lets a few commits gather, instead of a wake-up and a pass per commit.</summary>
@@ -30,6 +33,9 @@ internal sealed class WalCheckpointer : IDisposable
     private readonly ManualResetEventSlim _poked = new(initialState: false, spinCount: 0);
     private readonly ManualResetEventSlim _stopping = new(initialState: false, spinCount: 0);
     private readonly Thread _thread;
+
+    /// <summary>Held by a pass, or by the writer while it starts the WAL over.</summary>
+    private readonly Lock _passLock = new();
     private long _passes;
     private bool _failedBefore;
 
@@ -46,8 +52,7 @@ internal sealed class WalCheckpointer : IDisposable
             pragma.ExecuteNonQuery();
         }
         _checkpoint = _connection.CreateCommand();
-        // PASSIVE: copies what no reader still needs, never waits for readers or the writer, and never blocks them.
-        _checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        _checkpoint.CommandText = SqlStatements.CheckpointPassive;
         _thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpoint" };
         _thread.Start();
     }
@@ -66,6 +71,13 @@ internal sealed class WalCheckpointer : IDisposable
             _poked.Set();
         }
     }
+
+    /// <summary>
+    /// Waits for a pass in progress to end and holds further passes off until the scope is disposed. Only the
+    /// writer calls it, around its own checkpoint and the transaction that starts the WAL over, so that no pass
+    /// of this thread makes the checkpoint give up or the restart find the WAL in use.
+    /// </summary>
+    public Lock.Scope HoldPasses() => _passLock.EnterScope();
 
     /// <summary>Stops the thread (a pass in progress finishes first) and closes its connection.</summary>
     public void Dispose()
@@ -89,7 +101,10 @@ internal sealed class WalCheckpointer : IDisposable
                 return;
             }
             _poked.Reset();
-            Checkpoint();
+            using (_passLock.EnterScope())
+            {
+                Checkpoint();
+            }
             if (_stopping.Wait(s_rest))
             {
                 return;
