@@ -114,6 +114,9 @@ public sealed partial class SqliteEventJournal : IEventJournal
     /// <summary>The thread the writer's loop runs on, once it started.</summary>
     internal Thread? WriterThread => _lifecycle.Current?.LoopThread;
 
+    /// <summary>The open writer (tests read its WAL frames and restart tries).</summary>
+    internal SqliteJournalWriter? Writer => _lifecycle.Current;
+
     /// <summary>The writer connection's <c>temp_store</c> (2: memory), as read back when it opened; -1 when closed.</summary>
     internal long WriterTempStore => _lifecycle.Current?.TempStore ?? -1;
 

@@ -32,8 +32,17 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Copies committed frames into the database file off this loop; poked after each commit.</summary>
     private readonly WalCheckpointer _checkpointer;
 
-    /// <summary>Frames in the WAL after this connection's last commit: past the threshold, the loop starts the WAL over.</summary>
+    /// <summary>Frames in the WAL after this connection's last commit: past <see cref="_restartWalAt"/>, the loop starts the WAL over.</summary>
     private readonly WalFrameCount _walFrames;
+
+    /// <summary>
+    /// WAL frames at which the loop next tries to start the WAL over: the threshold, or a tenth of it past a try
+    /// that a reader kept from restarting. Each try is a checkpoint with its syncs, so not one per group.
+    /// </summary>
+    private int _restartWalAt = WalCheckpointer.WriterCheckpointPages;
+
+    /// <summary>Tries to start the WAL over (tests check a reader does not make it one per group).</summary>
+    private long _walRestartTries;
 
     /// <summary>Committed head (highest position) per tenant, loaded on first use. Changed only after a COMMIT succeeds.</summary>
     private readonly Dictionary<string, long> _heads = new(StringComparer.Ordinal);
@@ -105,6 +114,11 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>The background checkpointer (tests read its passes and thread).</summary>
     internal WalCheckpointer Checkpointer => _checkpointer;
 
+    /// <summary>Frames in the WAL after the last commit.</summary>
+    internal int WalFrames => _walFrames.Frames;
+
+    internal long WalRestartTries => Interlocked.Read(ref _walRestartTries);
+
     /// <summary>The thread the loop runs on; null until it started.</summary>
     internal Thread? LoopThread => _thread;
 
@@ -174,7 +188,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             while (WaitForRequests())
             {
                 _mailbox.TakeGroup(group);
-                if (group.Count > 0 && _walFrames.Frames >= WalCheckpointer.WriterCheckpointPages)
+                if (group.Count > 0 && _walFrames.Frames >= _restartWalAt)
                 {
                     CommitStartingTheWalOver(group);
                 }
@@ -197,10 +211,13 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>
     /// Copies the frames the checkpoint thread has not copied yet, with its passes held off, then commits the
     /// group: its first write finds every frame copied and starts the WAL over from its beginning. A reader still
-    /// reading frames (a long replay) makes SQLite keep the WAL; the next group tries again.
+    /// reading old frames (a read transaction open since before the checkpoint) makes SQLite keep the WAL; the
+    /// loop then tries again a tenth of the threshold later.
     /// </summary>
     private void CommitStartingTheWalOver(List<PendingAppend> group)
     {
+        Interlocked.Increment(ref _walRestartTries);
+        var framesBefore = _walFrames.Frames;
         using (_checkpointer.HoldPasses())
         {
             try
@@ -214,6 +231,8 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             }
             CommitGroup(group);
         }
+        var frames = _walFrames.Frames;
+        _restartWalAt = frames < framesBefore ? WalCheckpointer.WriterCheckpointPages : frames + (WalCheckpointer.WriterCheckpointPages / 10);
     }
 
     private void CommitGroup(List<PendingAppend> group)

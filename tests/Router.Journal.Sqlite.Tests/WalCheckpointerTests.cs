@@ -56,4 +56,36 @@ public sealed class WalCheckpointerTests : IDisposable
         Assert.True(wal < bound, $"The WAL holds {wal:N0} bytes after ~60 MB of appends (bound {bound:N0}).");
         Assert.Equal(60_000, (await journal.ReadHeadAsync(Tenant, CancellationToken.None).AsTask().DefaultTimeout()).Value);
     }
+
+    [Fact]
+    public async Task Append_AReaderHoldsAnOldSnapshot_WriterTriesAgainSparinglyThenStartsOverOnceItEnds()
+    {
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+        await AppendBatchesAsync(journal, batches: 1, eventsPerBatch: 100);
+        var writer = journal.Writer!;
+
+        using (var reader = _store.OpenConnection())
+        using (var snapshot = reader.BeginTransaction(deferred: true))
+        {
+            using (var read = reader.CreateCommand())
+            {
+                // A read transaction that has read keeps its snapshot: SQLite may not overwrite the WAL under it.
+                read.Transaction = snapshot;
+                read.CommandText = "SELECT count(*) FROM events";
+                Assert.Equal(100L, read.ExecuteScalar());
+            }
+
+            // ~6 MB of events, ~130 WAL frames per group of 100: ~30 groups past the threshold.
+            await AppendBatchesAsync(journal, batches: 60, eventsPerBatch: 100);
+            var frames = writer.WalFrames;
+            Assert.True(frames > WalCheckpointer.WriterCheckpointPages + 1000, $"The WAL holds {frames} frames while the reader reads.");
+            // A try per tenth of the threshold past it, not one per group.
+            var tenthsPast = (frames - WalCheckpointer.WriterCheckpointPages) / (WalCheckpointer.WriterCheckpointPages / 10);
+            Assert.InRange(writer.WalRestartTries, 1, tenthsPast + 1);
+        }
+
+        // The reader is gone: within the next tenth of the threshold (~3 groups), a try starts the WAL over.
+        await AppendBatchesAsync(journal, batches: 5, eventsPerBatch: 100);
+        Assert.True(writer.WalFrames < WalCheckpointer.WriterCheckpointPages / 2, $"The WAL holds {writer.WalFrames} frames after the reader ended.");
+    }
 }
