@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Router.Tenants;
 using Router.TestKit;
 
@@ -37,6 +38,29 @@ public sealed class WalCheckpointerTests : IDisposable
         await Eventually.UntilAsync(() => new FileInfo(_store.DatabasePath).Length > fileBefore + 1_000_000, "the database file receiving the committed pages");
         Assert.True(checkpointer.Passes > 0);
         Assert.NotSame(journal.WriterThread, checkpointer.Thread);
+    }
+
+    [Fact]
+    public async Task Append_SmallCommitsWhileTheWalIsShort_PassesRestTheLongRest()
+    {
+        await using var journal = await _store.OpenJournalAsync().DefaultTimeout();
+        var checkpointer = journal.Checkpointer!;
+        var passesBefore = checkpointer.Passes;
+        var started = Stopwatch.GetTimestamp();
+
+        // A trickle: 60 commits of one event, a few milliseconds apart (a few WAL frames each, far below
+        // ShortRestFrames), each poking the thread. Paced, not synchronised: the delays only spread the commits out.
+        for (var i = 0; i < 60; i++)
+        {
+            await AppendBatchesAsync(journal, batches: 1, eventsPerBatch: 1);
+            await Task.Delay(3);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var passes = checkpointer.Passes - passesBefore;
+        // At most one pass per long rest, plus the first (a poke finds the thread waiting) and one under way now.
+        var bound = 2 + (long)(elapsed / WalCheckpointer.LongRest);
+        Assert.True(passes <= bound, $"{passes} passes in {elapsed.TotalMilliseconds:0} ms of small commits (bound {bound}).");
     }
 
     [Fact]
