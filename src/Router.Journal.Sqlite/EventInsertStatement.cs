@@ -11,7 +11,7 @@ namespace Router.Journal.Sqlite;
 /// add-ref and a release per bind, ~2% of server CPU in a batch-ingest profile): text as UTF-8 (the file's
 /// encoding, so SQLite need not translate it), blobs from the caller's memory, with no per-event parameter
 /// objects, boxes or data reader. Bindings outlive <c>sqlite3_reset</c>, so a string bound for the previous row
-/// (the tenant, and most often the type and queue: the parser shares equal names within a request) is not bound
+/// (most often the type and queue: the parser shares equal names within a request) is not bound
 /// again. Used only by the writer loop, inside its open transaction, which already holds the write lock, so a row
 /// never waits on a busy database here.
 /// </summary>
@@ -20,7 +20,7 @@ internal sealed class EventInsertStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly nint _handle;
-    private readonly TextParameter _tenant;
+    private readonly int _tenantId;
     private readonly int _position;
     private readonly TextParameter _eventId;
     private readonly TextParameter _type;
@@ -38,7 +38,7 @@ internal sealed class EventInsertStatement : IDisposable
         _db = connection.Handle ?? throw new InvalidOperationException("The writer's connection is not open.");
         Check(sqlite3_prepare_v3(_db, SqlStatements.InsertEvent, SQLITE_PREPARE_PERSISTENT, out _statement));
         _handle = _statement.DangerousGetHandle();
-        _tenant = new TextParameter(IndexOf("@tenant"));
+        _tenantId = IndexOf("@tenant_id");
         _position = IndexOf("@position");
         _eventId = new TextParameter(IndexOf("@event_id"));
         _type = new TextParameter(IndexOf("@type"));
@@ -50,11 +50,11 @@ internal sealed class EventInsertStatement : IDisposable
     }
 
     /// <summary>Inserts one row; a refused row throws <see cref="SqliteException"/> with SQLite's (extended) code, as Microsoft.Data.Sqlite would.</summary>
-    public void Execute(string tenant, long position, EventToAppend toAppend, long ticks)
+    public void Execute(long tenantId, long position, EventToAppend toAppend, long ticks)
     {
         try
         {
-            BindText(_tenant, tenant);
+            Check(SqliteNative.BindInt64(_handle, _tenantId, tenantId));
             Check(SqliteNative.BindInt64(_handle, _position, position));
             BindText(_eventId, toAppend.EventId);
             BindText(_type, toAppend.Type);
@@ -74,7 +74,6 @@ internal sealed class EventInsertStatement : IDisposable
         catch
         {
             // A bind that failed may have left its parameter unbound: bind everything afresh next time.
-            _tenant.Forget();
             _eventId.Forget();
             _type.Forget();
             _queue.Forget();

@@ -5,9 +5,13 @@ namespace Router.Journal.Sqlite;
 /// <summary>The journal's SQL: one statement per embedded <c>Sql/*.sql</c> file, read once per process.</summary>
 internal static class SqlStatements
 {
+    public static string CreateTenantsTable { get; } = Load(nameof(CreateTenantsTable));
     public static string CreateEventsTable { get; } = Load(nameof(CreateEventsTable));
     public static string CreateEventIdIndex { get; } = Load(nameof(CreateEventIdIndex));
     public static string CreateQueueIndex { get; } = Load(nameof(CreateQueueIndex));
+    public static string SelectHasTenantNameLayout { get; } = Load(nameof(SelectHasTenantNameLayout));
+    public static string SetAsideTenantNameLayout { get; } = Load(nameof(SetAsideTenantNameLayout));
+    public static string CopyFromTenantNameLayout { get; } = Load(nameof(CopyFromTenantNameLayout));
     public static string EnableWal { get; } = Load(nameof(EnableWal));
     public static string TempStoreInMemory { get; } = Load(nameof(TempStoreInMemory));
     public static string CheckpointPassive { get; } = Load(nameof(CheckpointPassive));
@@ -19,6 +23,8 @@ internal static class SqlStatements
     public static string ReleaseSavepoint { get; } = Load(nameof(ReleaseSavepoint));
     public static string RollbackToSavepoint { get; } = Load(nameof(RollbackToSavepoint));
 
+    public static string SelectTenantId { get; } = Load(nameof(SelectTenantId));
+    public static string InsertTenant { get; } = Load(nameof(InsertTenant));
     public static string InsertEvent { get; } = Load(nameof(InsertEvent));
     public static string SelectEventById { get; } = Load(nameof(SelectEventById));
     public static string SelectEvents { get; } = Load(nameof(SelectEvents));

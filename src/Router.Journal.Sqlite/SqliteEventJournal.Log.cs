@@ -42,5 +42,11 @@ public sealed partial class SqliteEventJournal
 
         [LoggerMessage(5011, LogLevel.Warning, "A background WAL checkpoint failed; the writer's own checkpoint copies the frames instead", EventName = "CheckpointFailed")]
         public static partial void CheckpointFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(5012, LogLevel.Warning, "SQLite journal at {Path} has the first layout (tenants by name); migrating it to tenant numbers, which copies every event once", EventName = "MigratingToTenantIds")]
+        public static partial void MigratingToTenantIds(ILogger logger, string path);
+
+        [LoggerMessage(5013, LogLevel.Information, "SQLite journal at {Path} migrated to tenant numbers in {Seconds:F1} s", EventName = "MigratedToTenantIds")]
+        public static partial void MigratedToTenantIds(ILogger logger, string path, double seconds);
     }
 }

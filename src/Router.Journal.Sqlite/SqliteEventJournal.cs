@@ -330,13 +330,7 @@ public sealed partial class SqliteEventJournal : IEventJournal
             // most transactions of batches of 100 (over a fifth of the bytes the writer wrote).
             Execute(connection, SqlStatements.TempStoreInMemory);
 
-            // One transaction, so that processes opening the same file at once take turns; every statement is
-            // IF NOT EXISTS, so running it again changes nothing.
-            Execute(connection, SqlStatements.BeginImmediate);
-            Execute(connection, SqlStatements.CreateEventsTable);
-            Execute(connection, SqlStatements.CreateEventIdIndex);
-            Execute(connection, SqlStatements.CreateQueueIndex);
-            Execute(connection, SqlStatements.Commit);
+            JournalSchema.Prepare(connection, _path, _logger);
 
             var writer = new SqliteJournalWriter(connection, new WalCheckpointer(_writerConnectionString, synchronous, _logger), _maxEventsPerCommit, _logger);
             writer.Start();

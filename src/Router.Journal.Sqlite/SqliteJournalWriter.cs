@@ -18,10 +18,10 @@ namespace Router.Journal.Sqlite;
 internal sealed class SqliteJournalWriter : IAsyncDisposable
 {
     /// <summary>
-    /// Heads of this many tenants at most are cached; past that the cache starts over and reloads heads
-    /// on use (one indexed MAX each), which keeps memory bounded however many tenants ever wrote.
+    /// This many tenants at most are cached; past that the cache starts over and reloads tenants on use (a
+    /// number's seek and one indexed MAX each), which keeps memory bounded however many tenants ever wrote.
     /// </summary>
-    internal const int MaxCachedHeads = 100_000;
+    internal const int MaxCachedTenants = 100_000;
 
     /// <summary>Appends waiting for the writer; posting one wakes the loop (<see cref="WakeUp"/>).</summary>
     private readonly AppendMailbox _mailbox;
@@ -44,11 +44,11 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     /// <summary>Tries to start the WAL over (tests check a reader does not make it one per group).</summary>
     private long _walRestartTries;
 
-    /// <summary>Committed head (highest position) per tenant, loaded on first use. Changed only after a COMMIT succeeds.</summary>
-    private readonly Dictionary<string, long> _heads = new(StringComparer.Ordinal);
+    /// <summary>Each tenant's number and committed head (highest position), loaded on first use. Changed only after a COMMIT succeeds.</summary>
+    private readonly Dictionary<string, TenantRow> _tenants = new(StringComparer.Ordinal);
 
-    /// <summary>Heads as the current group's successful requests leave them; merged into <see cref="_heads"/> on COMMIT.</summary>
-    private readonly Dictionary<string, long> _groupHeads = new(StringComparer.Ordinal);
+    /// <summary>Tenants as the current group's successful requests leave them; merged into <see cref="_tenants"/> on COMMIT.</summary>
+    private readonly Dictionary<string, TenantRow> _groupTenants = new(StringComparer.Ordinal);
 
     private readonly ILogger _logger;
 
@@ -58,6 +58,8 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _releaseSavepoint;
     private readonly SqliteCommand _rollbackToSavepoint;
+    private readonly SqliteCommand _selectTenantId;
+    private readonly SqliteCommand _insertTenant;
     private readonly SqliteCommand _selectHead;
     private readonly SqliteCommand _selectById;
     private readonly SqliteCommand _checkpoint;
@@ -91,8 +93,10 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         _savepoint = CreateCommand(SqlStatements.Savepoint);
         _releaseSavepoint = CreateCommand(SqlStatements.ReleaseSavepoint);
         _rollbackToSavepoint = CreateCommand(SqlStatements.RollbackToSavepoint);
+        _selectTenantId = CreateCommand(SqlStatements.SelectTenantId, ("@tenant", SqliteType.Text));
+        _insertTenant = CreateCommand(SqlStatements.InsertTenant, ("@tenant", SqliteType.Text));
         _selectHead = CreateCommand(SqlStatements.SelectTenantHead, ("@tenant", SqliteType.Text));
-        _selectById = CreateCommand(SqlStatements.SelectEventById, ("@tenant", SqliteType.Text), ("@event_id", SqliteType.Text));
+        _selectById = CreateCommand(SqlStatements.SelectEventById, ("@tenant_id", SqliteType.Integer), ("@event_id", SqliteType.Text));
         _checkpoint = CreateCommand(SqlStatements.CheckpointPassive);
         _insert = new EventInsertStatement(connection);
         _walFrames = new WalFrameCount(connection);
@@ -131,7 +135,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         _mailbox.Complete();
         _wakeUp.Set();
         await _loop;
-        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectHead, _selectById, _checkpoint })
+        foreach (var command in new[] { _begin, _commit, _rollback, _savepoint, _releaseSavepoint, _rollbackToSavepoint, _selectTenantId, _insertTenant, _selectHead, _selectById, _checkpoint })
         {
             command.Dispose();
         }
@@ -238,7 +242,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     private void CommitGroup(List<PendingAppend> group)
     {
         var committed = new List<(PendingAppend Request, IReadOnlyList<BatchResult> Results)>(group.Count);
-        _groupHeads.Clear();
+        _groupTenants.Clear();
         // A savepoint per request lets one request fail alone while the rest of its group commits. A group of one
         // request (the usual case: a tenant actor hands over all its waiting batches as one request) needs none:
         // its failure rolls back the whole transaction, which holds nothing else.
@@ -269,7 +273,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
                         _rollbackToSavepoint.ExecuteNonQuery();
                         _releaseSavepoint.ExecuteNonQuery();
                     }
-                    ForgetHead(request.Tenant.Value);
+                    ForgetTenant(request.Tenant.Value);
                     Log.AppendRolledBack(_logger, request.Tenant.Value, exception);
                     request.Fail(ToRequestFailure(exception));
                 }
@@ -289,7 +293,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             RollbackIfOpen();
             foreach (var request in group)
             {
-                ForgetHead(request.Tenant.Value);
+                ForgetTenant(request.Tenant.Value);
             }
             Log.GroupCommitFailed(_logger, group.Count, exception);
             var unavailable = new JournalUnavailableException("The SQLite journal could not commit the append.", exception);
@@ -301,9 +305,9 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             return;
         }
 
-        foreach (var (tenant, head) in _groupHeads)
+        foreach (var (tenant, row) in _groupTenants)
         {
-            SetHead(tenant, head);
+            CacheTenant(tenant, row);
         }
         Interlocked.Increment(ref _commitCount);
         _checkpointer.Poke();
@@ -323,9 +327,10 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     private BatchResult[] AppendRequest(PendingAppend request)
     {
         var tenant = request.Tenant.Value;
-        var head = _groupHeads.TryGetValue(tenant, out var groupHead) ? groupHead
-            : _heads.TryGetValue(tenant, out var cachedHead) ? cachedHead
-            : SelectHead(tenant);
+        var row = _groupTenants.TryGetValue(tenant, out var groupRow) ? groupRow
+            : _tenants.TryGetValue(tenant, out var cachedRow) ? cachedRow
+            : LoadTenant(tenant);
+        var head = row.Head;
         // Producers' ids seen in this call, for repeats within it; created on the first such id.
         Dictionary<string, JournalEvent>? stored = null;
         var results = new BatchResult[request.Batches.Count];
@@ -339,7 +344,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
                 if (!toAppend.IdGenerated)
                 {
                     stored ??= new Dictionary<string, JournalEvent>(StringComparer.Ordinal);
-                    if (stored.TryGetValue(toAppend.EventId, out var original) || TrySelectById(tenant, toAppend.EventId, out original))
+                    if (stored.TryGetValue(toAppend.EventId, out var original) || TrySelectById(row.Id, toAppend.EventId, out original))
                     {
                         stored[toAppend.EventId] = original;
                         appended[i] = new AppendedEvent(original, Duplicate: true);
@@ -347,7 +352,7 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
                     }
                 }
                 head++;
-                var journalEvent = Insert(tenant, head, toAppend);
+                var journalEvent = Insert(row.Id, head, toAppend);
                 if (stored is not null && !toAppend.IdGenerated)
                 {
                     stored[toAppend.EventId] = journalEvent;
@@ -356,20 +361,31 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             }
             results[b] = new BatchResult(appended);
         }
-        // Only now: a request that fails half-way leaves the group's view of the head untouched.
-        _groupHeads[tenant] = head;
+        // Only now: a request that fails half-way leaves the group's view of the tenant untouched (its savepoint
+        // also undoes a number given to the tenant in it).
+        _groupTenants[tenant] = row with { Head = head };
         return results;
     }
 
-    private long SelectHead(string tenant)
+    /// <summary>
+    /// A tenant the cache does not hold: its number and head from the file, or, on its first append, a new number
+    /// (inside the group's transaction, so a rollback takes it back before the cache ever holds it).
+    /// </summary>
+    private TenantRow LoadTenant(string tenant)
     {
-        _selectHead.Parameters["@tenant"].Value = tenant;
-        return (long)_selectHead.ExecuteScalar()!;
+        _selectTenantId.Parameters["@tenant"].Value = tenant;
+        if (_selectTenantId.ExecuteScalar() is long id)
+        {
+            _selectHead.Parameters["@tenant"].Value = tenant;
+            return new TenantRow(id, (long)_selectHead.ExecuteScalar()!);
+        }
+        _insertTenant.Parameters["@tenant"].Value = tenant;
+        return new TenantRow((long)_insertTenant.ExecuteScalar()!, Position.Start.Value);
     }
 
-    private bool TrySelectById(string tenant, string eventId, out JournalEvent original)
+    private bool TrySelectById(long tenantId, string eventId, out JournalEvent original)
     {
-        _selectById.Parameters["@tenant"].Value = tenant;
+        _selectById.Parameters["@tenant_id"].Value = tenantId;
         _selectById.Parameters["@event_id"].Value = eventId;
         using var reader = _selectById.ExecuteReader();
         if (reader.Read())
@@ -382,10 +398,10 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
     }
 
     /// <summary>Inserts one event and returns it as a read would return it (UTC time, the bytes that were bound).</summary>
-    private JournalEvent Insert(string tenant, long position, EventToAppend toAppend)
+    private JournalEvent Insert(long tenantId, long position, EventToAppend toAppend)
     {
         var ticks = EventRow.ToTicks(toAppend.Time);
-        _insert.Execute(tenant, position, toAppend, ticks);
+        _insert.Execute(tenantId, position, toAppend, ticks);
         return new JournalEvent(
             new Position(position),
             toAppend.EventId,
@@ -397,20 +413,20 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
             toAppend.OriginClientId);
     }
 
-    private void SetHead(string tenant, long head)
+    private void CacheTenant(string tenant, TenantRow row)
     {
-        if (_heads.Count >= MaxCachedHeads && !_heads.ContainsKey(tenant))
+        if (_tenants.Count >= MaxCachedTenants && !_tenants.ContainsKey(tenant))
         {
-            _heads.Clear();
+            _tenants.Clear();
         }
-        _heads[tenant] = head;
+        _tenants[tenant] = row;
     }
 
-    /// <summary>Drops a tenant's cached head, so the next append reads it from the table again.</summary>
-    private void ForgetHead(string tenant)
+    /// <summary>Drops a cached tenant, so the next append reads its number and head from the file again.</summary>
+    private void ForgetTenant(string tenant)
     {
-        _heads.Remove(tenant);
-        _groupHeads.Remove(tenant);
+        _tenants.Remove(tenant);
+        _groupTenants.Remove(tenant);
     }
 
     private void RollbackIfOpen()
@@ -446,6 +462,9 @@ internal sealed class SqliteJournalWriter : IAsyncDisposable
         exception is SqliteException { SqliteExtendedErrorCode: SQLITE_CONSTRAINT_PRIMARYKEY or SQLITE_CONSTRAINT_UNIQUE }
             ? new JournalUnavailableException("The SQLite journal changed under its writer; retry the append.", exception)
             : exception;
+
+    /// <summary>A tenant's number (its key in every row) and committed head, as the writer caches them.</summary>
+    private readonly record struct TenantRow(long Id, long Head);
 
     /// <summary>A command kept for the writer's lifetime; Microsoft.Data.Sqlite prepares it on first use and reuses the statement.</summary>
     private SqliteCommand CreateCommand(string sql, params (string Name, SqliteType Type)[] parameters)

@@ -3,10 +3,10 @@
 -- the head, so the head, and with it the next position, survives any pruning: positions are never reused.
 -- Chunks keep each write transaction short, so appends waiting behind it are delayed by milliseconds.
 DELETE FROM events
-WHERE tenant = @tenant
+WHERE tenant_id = (SELECT id FROM tenants WHERE name = @tenant)
   AND position IN (
     SELECT position FROM events
-    WHERE tenant = @tenant
+    WHERE tenant_id = (SELECT id FROM tenants WHERE name = @tenant)
       AND position <= @upto
     ORDER BY position
     LIMIT @chunk)

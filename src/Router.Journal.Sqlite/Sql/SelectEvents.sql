@@ -3,6 +3,6 @@
 -- before every position below it.
 SELECT position, event_id, type, queue, time, data, audience, origin_client_id
 FROM events
-WHERE tenant = @tenant AND position > @after
+WHERE tenant_id = (SELECT id FROM tenants WHERE name = @tenant) AND position > @after
 ORDER BY position
 LIMIT @limit

@@ -4,6 +4,6 @@
 -- queue's few; the queue index finds exactly the page, whatever the mix.
 SELECT position, event_id, type, queue, time, data, audience, origin_client_id
 FROM events INDEXED BY events_tenant_queue_position
-WHERE tenant = @tenant AND queue = @queue AND position > @after
+WHERE tenant_id = (SELECT id FROM tenants WHERE name = @tenant) AND queue = @queue AND position > @after
 ORDER BY position
 LIMIT @limit

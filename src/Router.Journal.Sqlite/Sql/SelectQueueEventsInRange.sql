@@ -4,5 +4,5 @@
 -- planner off the queue index, whose per-row table lookups are what this statement avoids.
 SELECT position, event_id, type, queue, time, data, audience, origin_client_id
 FROM events
-WHERE tenant = @tenant AND position > @after AND position <= @last AND +queue = @queue
+WHERE tenant_id = (SELECT id FROM tenants WHERE name = @tenant) AND position > @after AND position <= @last AND +queue = @queue
 ORDER BY position

@@ -6,7 +6,7 @@ SELECT count(*), max(position)
 FROM (
     SELECT position
     FROM events INDEXED BY events_tenant_queue_position
-    WHERE tenant = @tenant AND queue = @queue AND position > @after
+    WHERE tenant_id = (SELECT id FROM tenants WHERE name = @tenant) AND queue = @queue AND position > @after
     ORDER BY position
     LIMIT @limit
 )
