@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
-using Log = Router.Journal.Sqlite.SqliteEventJournal.Log;
+using static Router.Journal.Sqlite.SqliteEventJournal;
 
 namespace Router.Journal.Sqlite;
 
@@ -51,12 +51,5 @@ internal static class JournalSchema
         {
             Log.MigratedToTenantIds(logger, path, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
-    }
-
-    private static object? Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
     }
 }

@@ -350,7 +350,8 @@ public sealed partial class SqliteEventJournal : IEventJournal
         }
     }
 
-    private static object? Execute(SqliteConnection connection, string sql)
+    /// <summary>Runs a statement on the writer's connection while it opens (settings, layout); its first value, if any.</summary>
+    internal static object? Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
