@@ -23,8 +23,10 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
-    public void RuntimeConfig_GarbageCollector_IsWorkstation()
+    public void RuntimeConfig_GarbageCollector_IsServerWithDynamicAdaptation()
     {
-        Assert.False(ConfigProperties().GetProperty("System.GC.Server").GetBoolean());
+        var properties = ConfigProperties();
+        Assert.True(properties.GetProperty("System.GC.Server").GetBoolean());
+        Assert.Equal(1, properties.GetProperty("System.GC.DynamicAdaptationMode").GetInt32());
     }
 }
