@@ -225,20 +225,24 @@ internal partial class ConnectionActor : IHeartbeatTarget
                 // Live. The loop is here, not in a method of its own: an idle stream waits in it for hours, and each
                 // awaiting method would keep a state machine (~140 bytes) for all that time.
                 _lastQueued = _lastWritten;
+                // A client leaving is the normal end of a stream, so the loop ends then without an exception: when
+                // thousands leave at once (a proxy restarts) each would cost microseconds, and the runtime's
+                // exception counter would read as an error burst.
                 while (true)
                 {
-                    if (WriteRound())
+                    if (WriteRound() && !await TryFlushAsync(token))
                     {
-                        await FlushAsync(token);
+                        Close(CloseReason.ClientGone);
+                        break;
                     }
                     // The writer has been the loop's since the start (preamble, replay); between rounds write-through may take it.
                     ReleaseWriter();
                     if (_pending.Count == 0)
                     {
-                        // Idle: the common wait, without a token (see _buffer).
+                        // Idle: the common wait, without a token (see _buffer). False once Close completed the buffer.
                         if (!await _buffer.WaitToReadAsync())
                         {
-                            throw new OperationCanceledException("The connection was closed.", token);
+                            break;
                         }
                     }
                     else
@@ -436,7 +440,20 @@ internal partial class ConnectionActor : IHeartbeatTarget
     /// </summary>
     private ValueTask FlushAsync(CancellationToken token) => CompleteFlushAsync(_output.FlushAsync(token), token);
 
+    /// <summary>As <see cref="FlushAsync"/>, but false instead of an exception when the client closed the response.</summary>
+    private ValueTask<bool> TryFlushAsync(CancellationToken token) => TryCompleteFlushAsync(_output.FlushAsync(token), token);
+
     private async ValueTask CompleteFlushAsync(ValueTask<FlushResult> flush, CancellationToken token)
+    {
+        if (!await TryCompleteFlushAsync(flush, token))
+        {
+            // Closed first, so the loop's handler finds its token cancelled: a client gone, not a fault to log.
+            Close(CloseReason.ClientGone);
+            throw new OperationCanceledException("The client closed the response.", token);
+        }
+    }
+
+    private async ValueTask<bool> TryCompleteFlushAsync(ValueTask<FlushResult> flush, CancellationToken token)
     {
         if (!flush.IsCompleted)
         {
@@ -451,10 +468,7 @@ internal partial class ConnectionActor : IHeartbeatTarget
                 throw new OperationCanceledException("The client stopped reading.", token);
             }
         }
-        if ((await flush).IsCompleted)
-        {
-            throw new OperationCanceledException("The client closed the response.", token);
-        }
+        return !(await flush).IsCompleted;
     }
 
     void IHeartbeatTarget.OnHeartbeatDue()
