@@ -27,6 +27,7 @@ internal static class RouterServiceCollectionExtensions
         services.AddJournal();
         services.AddOptions<PublishOptions>().BindConfiguration("router:publish")
             .Validate(o => o.MaxBody > 0 && o.MaxData > 0 && o.MaxBatch > 0, "router.publish limits must be positive.")
+            .Validate(o => o.MaxBody <= Array.MaxLength, $"router.publish.max-body must be at most {Array.MaxLength} bytes: a body is read into one array.")
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().BindConfiguration("router:streams")
             .Validate(o => o.BufferEvents > 0 && o.ReplayPageSize > 0 && o.Heartbeat > TimeSpan.Zero, "router.streams: buffer-events, replay-page-size and heartbeat must be positive.")

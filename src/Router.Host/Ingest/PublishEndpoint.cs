@@ -15,6 +15,9 @@ internal static class PublishEndpoint
 {
     private const string NotAllowed = "The token does not allow publishing to this tenant or queue.";
 
+    /// <summary>The first buffer for a body without Content-Length (chunked); it doubles as the body grows.</summary>
+    private const int InitialChunkedBuffer = 4096;
+
     /// <summary>
     /// Maps the endpoint as a plain <see cref="RequestDelegate"/> over singletons resolved once, on the first
     /// request (resolving them while the app is built would run the journal's and options' validation early): no
@@ -83,7 +86,7 @@ internal static class PublishEndpoint
         ReadOnlyMemory<byte>? body;
         try
         {
-            body = await ReadBodyAsync(http.Request.BodyReader, limits.MaxBody, http.RequestAborted);
+            body = await ReadBodyAsync(http.Request.BodyReader, http.Request.ContentLength, limits.MaxBody, http.RequestAborted);
         }
         catch (BadHttpRequestException exception)
         {
@@ -142,24 +145,37 @@ internal static class PublishEndpoint
     /// Reads the whole body, or returns null as soon as it passes <paramref name="limit"/> (chunked bodies have no
     /// Content-Length). The one copy a publish makes of its body: the parsed events keep slices of it.
     /// </summary>
-    private static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(PipeReader reader, long limit, CancellationToken cancellationToken)
+    /// <remarks>
+    /// What is read is copied out and consumed at once, never left examined but unconsumed. If the client cuts the body
+    /// off, Kestrel can then reset its connection's input before it throws. With an unconsumed remainder it leaves that
+    /// input mid-read, and after the 400 below it fails the connection with "Reading is already in progress", a warning
+    /// in the log for an ordinary client error.
+    /// </remarks>
+    internal static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(PipeReader reader, long? contentLength, long limit, CancellationToken cancellationToken)
     {
+        // Content-Length is checked against the limit before, so the usual body gets an array of exactly its size.
+        var body = new byte[contentLength ?? Math.Min(limit, InitialChunkedBuffer)];
+        var length = 0;
         while (true)
         {
             var read = await reader.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
-            if (buffer.Length > limit)
+            if (length + buffer.Length > limit)
             {
-                reader.AdvanceTo(buffer.Start, buffer.End);
+                reader.AdvanceTo(buffer.End);
                 return null;
             }
+            if (length + buffer.Length > body.Length)
+            {
+                Array.Resize(ref body, (int)Math.Min(limit, Math.Max(2L * body.Length, length + buffer.Length)));
+            }
+            buffer.CopyTo(body.AsSpan(length));
+            length += (int)buffer.Length;
+            reader.AdvanceTo(buffer.End);
             if (read.IsCompleted)
             {
-                var bytes = buffer.ToArray();
-                reader.AdvanceTo(buffer.End);
-                return bytes;
+                return body.AsMemory(0, length);
             }
-            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 }
