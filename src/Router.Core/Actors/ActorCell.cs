@@ -165,7 +165,9 @@ internal sealed partial class ActorCell<TMessage> : IActorContext<TMessage>, ICh
         }
         catch (Exception exception) when (!_system.AbortToken.IsCancellationRequested)
         {
-            // Ownership boundary: the behaviour's failure is contained here and handed to supervision.
+            // Ownership boundary: the behaviour's failure is contained here and handed to supervision. The message
+            // it failed on is not handled again, whatever the directive, so a sender waiting for its answer is told.
+            (item.Message as IUndeliverable)?.Reject();
             return await SuperviseAsync(actor, exception).ConfigureAwait(false);
         }
     }

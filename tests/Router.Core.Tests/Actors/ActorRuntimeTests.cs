@@ -51,6 +51,22 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
         Assert.Equal("2:1", await probe.ExpectMessageAsync<string>());
     }
 
+    [Theory]
+    [InlineData(Directive.Restart)]
+    [InlineData(Directive.Resume)]
+    public async Task Receive_HandlerThrowsOnARequest_SenderToldNotLeftWaiting(Directive directive)
+    {
+        var probe = new TestProbe<string>(_system);
+        var strategy = new SupervisorStrategy(_ => directive, 3, TimeSpan.FromMinutes(1), TimeSpan.Zero, TimeSpan.Zero);
+        var actor = _system.Spawn("failing-request", () => new CountingActor(probe.Ref), Options(strategy));
+        var request = new FailingRequest(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+        await actor.TellAsync(request, default);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => request.Reply.Task.DefaultTimeout());
+        Assert.Equal("rejected", error.Message);
+    }
+
     [Fact]
     public async Task Receive_HandlerThrowsUnderResume_StateKept()
     {
@@ -180,6 +196,12 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
 
     private sealed record Fail : ITestMessage;
 
+    /// <summary>A request whose sender waits on <paramref name="Reply"/>; the handler fails on it.</summary>
+    private sealed record FailingRequest(TaskCompletionSource Reply) : ITestMessage, IUndeliverable
+    {
+        public void Reject() => Reply.TrySetException(new InvalidOperationException("rejected"));
+    }
+
     private sealed record ChildTerminated(string Name) : ITestMessage;
 
     private sealed class CountingActor(ActorRef<string> report) : Actor<ITestMessage>
@@ -188,7 +210,7 @@ public sealed class ActorRuntimeTests : IAsyncLifetime
 
         protected internal override async ValueTask ReceiveAsync(ITestMessage message, CancellationToken cancellationToken)
         {
-            if (message is Fail)
+            if (message is Fail or FailingRequest)
             {
                 throw new InvalidOperationException("boom");
             }
