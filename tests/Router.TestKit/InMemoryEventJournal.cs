@@ -22,6 +22,9 @@ public sealed class InMemoryEventJournal : IEventJournal
     /// <summary>When set, appends wait for this task before committing (lets a test hold a commit in flight).</summary>
     public Task? AppendGate { get; set; }
 
+    /// <summary>When set, head reads wait for this task (lets a test hold a tenant actor in its start).</summary>
+    public Task? HeadGate { get; set; }
+
     /// <summary>
     /// When set, called with each append call's number (1, 2, ... in call order) once it committed; the call
     /// returns when the task completes (lets a test complete commits in another order than they were made).
@@ -113,7 +116,16 @@ public sealed class InMemoryEventJournal : IEventJournal
         }
     }
 
-    public ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken)
+    public async ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
+        if (HeadGate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        return ReadHead(tenant);
+    }
+
+    private Position ReadHead(TenantId tenant)
     {
         lock (_gate)
         {
@@ -122,7 +134,7 @@ public sealed class InMemoryEventJournal : IEventJournal
                 throw new InvalidOperationException($"Tenant {tenant} is broken for this test.");
             }
             var list = EventsOf(tenant);
-            return ValueTask.FromResult(list.Count == 0 ? Position.Start : list[^1].Position);
+            return list.Count == 0 ? Position.Start : list[^1].Position;
         }
     }
 

@@ -96,8 +96,16 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
         switch (message)
         {
             case TenantMessage.Append or TenantMessage.Follow when Context.IsStopping:
-                // Passivation raced with new work: the directory hands it to this tenant's next incarnation.
-                await _directory.ForwardAsync(_tenant, message, cancellationToken);
+                // Passivation raced with new work: the directory hands it to this tenant's next incarnation. While the
+                // router shuts down it refuses: the sender is told, and this actor has not failed.
+                try
+                {
+                    await _directory.ForwardAsync(_tenant, message, cancellationToken);
+                }
+                catch (JournalUnavailableException refused)
+                {
+                    Refuse(message, refused);
+                }
                 break;
             case TenantMessage.Append append when await TryLoadHeadAsync(cancellationToken) is { } unavailable:
                 append.Reply.TrySetException(unavailable);
@@ -363,6 +371,19 @@ internal sealed partial class TenantActor : Actor<TenantMessage>
             {
                 completed.Requests[i].Reply.TrySetException(completed.Failure!);
             }
+        }
+    }
+
+    private static void Refuse(TenantMessage message, Exception reason)
+    {
+        switch (message)
+        {
+            case TenantMessage.Append append:
+                append.Reply.TrySetException(reason);
+                break;
+            case TenantMessage.Follow follow:
+                follow.Reply.TrySetException(reason);
+                break;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Router.Connections;
+using Router.Journal;
 using Router.TestKit;
 
 namespace Router.Tenants;
@@ -36,6 +37,26 @@ public sealed class SupervisionAndLifecycleTests
 
         Assert.Equal("1", (await globex.NextEventAsync()).Id);
         await Assert.ThrowsAnyAsync<Exception>(() => failing);
+    }
+
+    [Fact]
+    public async Task Append_QueuedWhenTheRouterStops_RefusedAsShuttingDown()
+    {
+        await using var rig = new RouterRig();
+        var headGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Journal.HeadGate = headGate.Task;
+        // The tenant actor is held in its start, so the append waits in its mailbox.
+        var append = rig.PublishAsync("x.happened.v1", "q");
+
+        rig.Tenants.BeginShutdown();
+        var shutdown = rig.System.ShutdownAsync(TimeSpan.FromSeconds(10));
+        headGate.SetResult();
+
+        // Drained while stopping: the directory takes no new work, so the publisher hears that instead of waiting on.
+        var refused = await Assert.ThrowsAsync<JournalUnavailableException>(() => append).DefaultTimeout();
+        Assert.Equal("The router is shutting down.", refused.Message);
+        await shutdown.DefaultTimeout();
+        Assert.Equal(0, rig.Journal.AppendsStarted);
     }
 
     [Fact]
