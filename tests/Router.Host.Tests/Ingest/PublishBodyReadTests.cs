@@ -34,7 +34,7 @@ public sealed class PublishBodyReadTests
     [Fact]
     public async Task Publish_ClientCutsTheBodyOff_NoWarningAndNothingAppended()
     {
-        var logs = new WarningRecorder();
+        var logs = new WarningLogRecorder();
         await using var host = await RouterTestHost.StartAsync(configureServices: services => services.AddSingleton<ILoggerProvider>(logs));
         using var client = new TcpClient();
         await client.ConnectAsync(host.Address.Host, host.Address.Port).DefaultTimeout();
@@ -130,48 +130,5 @@ public sealed class PublishBodyReadTests
     private sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
-    }
-
-    /// <summary>Every warning or worse the router logs, from any category.</summary>
-    private sealed class WarningRecorder : ILoggerProvider
-    {
-        private readonly Lock _gate = new();
-        private readonly List<string> _messages = [];
-
-        public IReadOnlyList<string> Messages
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _messages];
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(WarningRecorder recorder, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    lock (recorder._gate)
-                    {
-                        recorder._messages.Add($"{category}: {formatter(state, exception)} {exception?.Message}");
-                    }
-                }
-            }
-        }
     }
 }

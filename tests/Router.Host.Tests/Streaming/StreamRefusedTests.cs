@@ -1,6 +1,9 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Router.Connections;
 using Router.Journal;
 using Router.Queues;
@@ -23,7 +26,10 @@ public sealed class StreamRefusedTests
                 ["router:actors:minbackoff"] = "00:00:00",
                 ["router:limits:maxconnectionsperaddress"] = "1",
             },
-            configureServices: services => DecorateJournal(services, journal => new HeadlessTenantJournal(journal, TenantId.Parse("down"))));
+            configureServices: services => DecorateJournal(services, journal => new HeadHookedJournal(journal, (tenant, cancellationToken) =>
+                tenant == TenantId.Parse("down")
+                    ? throw new JournalUnavailableException("The test journal cannot read this tenant.")
+                    : journal.ReadHeadAsync(tenant, cancellationToken))));
 
         await using (var refused = await host.StreamAsync("/v1/tenants/down/queues/town-hall/stream"))
         {
@@ -41,6 +47,44 @@ public sealed class StreamRefusedTests
         await healthy.ConnectionEventAsync();
     }
 
+    [Fact]
+    public async Task QueueStream_ClientLeavesBeforeRegistrationFinishes_EndsWithoutALoggedError()
+    {
+        var logs = new WarningLogRecorder();
+        var headAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var headGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var host = await RouterTestHost.StartAsync(configureServices: services =>
+        {
+            services.AddSingleton<ILoggerProvider>(logs);
+            // The tenant's head is read when its actor starts; holding it keeps the stream waiting in its registration.
+            DecorateJournal(services, journal => new HeadHookedJournal(journal, async (tenant, cancellationToken) =>
+            {
+                headAsked.TrySetResult();
+                await headGate.Task.WaitAsync(cancellationToken);
+                return await journal.ReadHeadAsync(tenant, cancellationToken);
+            }));
+        });
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(host.Address.Host, host.Address.Port).DefaultTimeout();
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /v1/tenants/acme/queues/q1/stream HTTP/1.1\r\nHost: {host.Address.Authority}\r\n\r\n")).DefaultTimeout();
+            await headAsked.Task.DefaultTimeout();
+
+            client.Client.Shutdown(SocketShutdown.Send);
+            await Eventually.UntilAsync(() => host.Services.GetRequiredService<ConnectionRegistry>().Count == 0, "the stream ending");
+        }
+        finally
+        {
+            headGate.TrySetResult();
+            // Stopping waits for every request to finish, so whatever Kestrel logs about this one is logged by then.
+            await host.DisposeAsync();
+        }
+
+        Assert.True(logs.Messages.Count == 0, string.Join("\n", logs.Messages));
+    }
+
     private static void DecorateJournal(IServiceCollection services, Func<IEventJournal, IEventJournal> decorate)
     {
         var registered = services.Last(d => d.ServiceType == typeof(IEventJournal));
@@ -49,11 +93,10 @@ public sealed class StreamRefusedTests
         services.AddSingleton(sp => decorate((IEventJournal)create(sp)));
     }
 
-    /// <summary>The real journal, except that one tenant's head cannot be read: its tenant actor cannot start.</summary>
-    private sealed class HeadlessTenantJournal(IEventJournal inner, TenantId failing) : IEventJournal
+    /// <summary>The real journal, except that reading a tenant's head (what its actor does to start) goes through <paramref name="readHead"/>.</summary>
+    private sealed class HeadHookedJournal(IEventJournal inner, Func<TenantId, CancellationToken, ValueTask<Position>> readHead) : IEventJournal
     {
-        public ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken) =>
-            tenant == failing ? throw new JournalUnavailableException("The test journal cannot read this tenant.") : inner.ReadHeadAsync(tenant, cancellationToken);
+        public ValueTask<Position> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken) => readHead(tenant, cancellationToken);
 
         public ValueTask InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
