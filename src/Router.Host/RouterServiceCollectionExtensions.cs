@@ -30,7 +30,10 @@ internal static class RouterServiceCollectionExtensions
             .Validate(o => o.MaxBody <= Array.MaxLength, $"router.publish.max-body must be at most {Array.MaxLength} bytes: a body is read into one array.")
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().BindConfiguration("router:streams")
-            .Validate(o => o.BufferEvents > 0 && o.ReplayPageSize > 0 && o.Heartbeat > TimeSpan.Zero, "router.streams: buffer-events, replay-page-size and heartbeat must be positive.")
+            .Validate(o => o.BufferEvents > 0 && o.ReplayPageSize > 0 && o.ReplayConcurrency > 0 && o.Heartbeat > TimeSpan.Zero, "router.streams: buffer-events, replay-page-size, replay-concurrency and heartbeat must be positive.")
+            .Validate<IOptions<JournalOptions>, IOptions<PostgresJournalOptions>>(
+                (o, journal, postgres) => journal.Value.Provider is not JournalOptions.Postgres || o.ReplayConcurrency < postgres.Value.MaxPoolSize,
+                "router.streams.replay-concurrency must be below router.journal.postgres.max-pool-size, or replays could take every connection live delivery needs.")
             .Validate(o => IsPolicy(o.Overflow), "router.streams.overflow must be disconnect or drop-oldest.")
             .ValidateOnStart();
         services.AddOptions<EchoOptions>().BindConfiguration("router:echo")

@@ -15,6 +15,8 @@ public sealed class InMemoryEventJournal : IEventJournal
     private readonly Dictionary<(TenantId, string), JournalEvent> _ids = [];
     private bool _disposed;
     private int _appendsStarted;
+    private int _readsInFlight;
+    private int _maxReadsInFlight;
 
     /// <summary>When set, the next appends throw it (nothing is stored).</summary>
     public Exception? FailAppendsWith { get; set; }
@@ -24,6 +26,15 @@ public sealed class InMemoryEventJournal : IEventJournal
 
     /// <summary>When set, head reads wait for this task (lets a test hold a tenant actor in its start).</summary>
     public Task? HeadGate { get; set; }
+
+    /// <summary>When set, event reads wait for this task; <see cref="ReadsInFlight"/> and <see cref="MaxReadsInFlight"/> count them.</summary>
+    public Task? ReadGate { get; set; }
+
+    /// <summary>Event reads waiting on <see cref="ReadGate"/> now.</summary>
+    public int ReadsInFlight => Volatile.Read(ref _readsInFlight);
+
+    /// <summary>The most event reads that waited on <see cref="ReadGate"/> at once.</summary>
+    public int MaxReadsInFlight => Volatile.Read(ref _maxReadsInFlight);
 
     /// <summary>
     /// When set, called with each append call's number (1, 2, ... in call order) once it committed; the call
@@ -103,16 +114,43 @@ public sealed class InMemoryEventJournal : IEventJournal
         }
     }
 
-    public ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<JournalEvent>> ReadAsync(TenantId tenant, JournalQuery query, CancellationToken cancellationToken)
+    {
+        if (ReadGate is not { } gate)
+        {
+            return ReadPage(tenant, query);
+        }
+        var inFlight = Interlocked.Increment(ref _readsInFlight);
+        InterlockedMax(ref _maxReadsInFlight, inFlight);
+        try
+        {
+            await gate.WaitAsync(cancellationToken);
+            return ReadPage(tenant, query);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _readsInFlight);
+        }
+    }
+
+    private List<JournalEvent> ReadPage(TenantId tenant, JournalQuery query)
     {
         lock (_gate)
         {
             Reads++;
-            IReadOnlyList<JournalEvent> page = EventsOf(tenant)
+            return EventsOf(tenant)
                 .Where(e => e.Position > query.After && (query.Queue is null || e.Queue == query.Queue.Value.Value))
                 .Take(query.Limit)
                 .ToList();
-            return ValueTask.FromResult(page);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
+        {
+            current = seen;
         }
     }
 

@@ -147,8 +147,19 @@ internal partial class ConnectionActor
         }
     }
 
-    private ValueTask<IReadOnlyList<JournalEvent>> ReadPageAsync(int pageSize, CancellationToken token) =>
-        _services.Journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
+    /// <summary>One replay page, read in its turn among the node's replays (<see cref="StreamOptions.ReplayConcurrency"/>).</summary>
+    private async ValueTask<IReadOnlyList<JournalEvent>> ReadPageAsync(int pageSize, CancellationToken token)
+    {
+        await _services.ReplayReads.WaitAsync(token);
+        try
+        {
+            return await _services.Journal.ReadAsync(Tenant, new JournalQuery(_lastWritten, pageSize, Filter.Scope.SingleQueue), token);
+        }
+        finally
+        {
+            _services.ReplayReads.Release();
+        }
+    }
 
     /// <summary>The live filter's rule for a journal row (the audience parsed only for a private event).</summary>
     private bool Matches(JournalEvent stored, ReplayedType type) =>

@@ -41,4 +41,7 @@ internal sealed class ConnectionServices(
     public HeartbeatScheduler Heartbeats { get; } = heartbeats;
 
     public ILogger Logger { get; } = logger;
+
+    /// <summary>Admits <see cref="StreamOptions.ReplayConcurrency"/> replay page reads at a time, in arrival order.</summary>
+    public SemaphoreSlim ReplayReads { get; } = new(options.ReplayConcurrency);
 }

@@ -33,5 +33,11 @@ public sealed class StreamOptions
     /// <summary>Events read from the journal per page during replay.</summary>
     public int ReplayPageSize { get; set; }
 
+    /// <summary>
+    /// Replay page reads a node runs at once; the rest wait their turn. A reconnect storm then cannot take every
+    /// journal connection (PostgreSQL's pool) from the tenants' own reads, which live delivery waits on.
+    /// </summary>
+    public int ReplayConcurrency { get; set; } = 8;
+
     internal OverflowPolicy OverflowPolicy => OverflowPolicyNames.Parse(Overflow);
 }

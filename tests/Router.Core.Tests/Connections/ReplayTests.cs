@@ -21,6 +21,35 @@ public sealed class ReplayTests
     };
 
     [Fact]
+    public async Task CatchUp_MoreResumingThanReplayConcurrency_ReadsTakeTurnsAndAllCatchUp()
+    {
+        await using var rig = new RouterRig();
+        rig.Streams.ReplayConcurrency = 2;
+        for (var i = 0; i < 3; i++)
+        {
+            await rig.PublishAsync("x.happened.v1", "q");
+        }
+        var readGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Journal.ReadGate = readGate.Task;
+
+        var resuming = new List<OpenConnection>();
+        for (var i = 0; i < 5; i++)
+        {
+            resuming.Add(await rig.OpenAsync(RouterRig.QueueScope("q"), resume: 0));
+        }
+        await Eventually.UntilAsync(() => rig.Journal.ReadsInFlight == 2, "two replay reads under way");
+        // Nothing is written while the reads are held; the three others wait for their turn meanwhile.
+        await resuming[^1].Reader.ExpectNoneAsync(TimeSpan.FromMilliseconds(100));
+        readGate.SetResult();
+
+        foreach (var open in resuming)
+        {
+            Assert.Equal(["1", "2", "3"], [(await open.NextEventAsync()).Id, (await open.NextEventAsync()).Id, (await open.NextEventAsync()).Id]);
+        }
+        Assert.Equal(2, rig.Journal.MaxReadsInFlight);
+    }
+
+    [Fact]
     public async Task CatchUp_AcceptPinsOldVersion_ReplayedEventsDowncast()
     {
         await using var rig = new RouterRig { Versions = EventTypeRegistry.Build(TextToBody(), []) };

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Router.Connections;
 using Router.Journal;
 using Router.Journal.Postgres;
 using Router.Journal.Sqlite;
@@ -46,6 +47,21 @@ public sealed class JournalProviderTests
 
         var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<PostgresJournalOptions>>().Value);
         Assert.Contains("ROUTER_POSTGRES", error.Message);
+    }
+
+    [Fact]
+    public async Task AddRouter_PostgresPoolNoLargerThanReplayConcurrency_FailsValidation()
+    {
+        await using var app = Build(new()
+        {
+            ["router:journal:provider"] = "postgres",
+            ["router:journal:postgres:ConnectionString"] = "Host=127.0.0.1;Username=router;Database=router",
+            ["router:journal:postgres:maxpoolsize"] = "8",
+            ["router:streams:replayconcurrency"] = "8",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<StreamOptions>>().Value);
+        Assert.Contains("replay-concurrency must be below router.journal.postgres.max-pool-size", error.Message);
     }
 
     [Fact]
