@@ -31,9 +31,15 @@ internal static class RouterServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<StreamOptions>().BindConfiguration("router:streams")
             .Validate(o => o.BufferEvents > 0 && o.ReplayPageSize > 0 && o.ReplayConcurrency > 0 && o.Heartbeat > TimeSpan.Zero, "router.streams: buffer-events, replay-page-size, replay-concurrency and heartbeat must be positive.")
-            .Validate<IOptions<JournalOptions>, IOptions<PostgresJournalOptions>>(
-                (o, journal, postgres) => journal.Value.Provider is not JournalOptions.Postgres || o.ReplayConcurrency < postgres.Value.MaxPoolSize,
-                "router.streams.replay-concurrency must be below router.journal.postgres.max-pool-size, or replays could take every connection live delivery needs.")
+            // With PostgreSQL, replays get at most half the pool: the rest stays free for the writer, the change feed
+            // and the tenants' own reads, which live delivery waits on. A small pool lowers the limit; it is no error.
+            .PostConfigure<IOptions<JournalOptions>, IOptions<PostgresJournalOptions>>((o, journal, postgres) =>
+            {
+                if (journal.Value.Provider is JournalOptions.Postgres)
+                {
+                    o.ReplayConcurrency = Math.Min(o.ReplayConcurrency, Math.Max(1, postgres.Value.MaxPoolSize / 2));
+                }
+            })
             .Validate(o => IsPolicy(o.Overflow), "router.streams.overflow must be disconnect or drop-oldest.")
             .ValidateOnStart();
         services.AddOptions<EchoOptions>().BindConfiguration("router:echo")

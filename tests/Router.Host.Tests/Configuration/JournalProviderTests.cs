@@ -49,19 +49,20 @@ public sealed class JournalProviderTests
         Assert.Contains("ROUTER_POSTGRES", error.Message);
     }
 
-    [Fact]
-    public async Task AddRouter_PostgresPoolNoLargerThanReplayConcurrency_FailsValidation()
+    [Theory]
+    [InlineData("postgres", "6", 3)]
+    [InlineData("postgres", "40", 8)]
+    [InlineData("sqlite", "6", 8)]
+    public async Task AddRouter_ReplayConcurrency_AtMostHalfThePostgresPool(string provider, string maxPoolSize, int expected)
     {
         await using var app = Build(new()
         {
-            ["router:journal:provider"] = "postgres",
+            ["router:journal:provider"] = provider,
             ["router:journal:postgres:ConnectionString"] = "Host=127.0.0.1;Username=router;Database=router",
-            ["router:journal:postgres:maxpoolsize"] = "8",
-            ["router:streams:replayconcurrency"] = "8",
+            ["router:journal:postgres:maxpoolsize"] = maxPoolSize,
         });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<StreamOptions>>().Value);
-        Assert.Contains("replay-concurrency must be below router.journal.postgres.max-pool-size", error.Message);
+        Assert.Equal(expected, app.Services.GetRequiredService<IOptions<StreamOptions>>().Value.ReplayConcurrency);
     }
 
     [Fact]
